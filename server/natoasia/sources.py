@@ -1,0 +1,126 @@
+"""Find and parse the hand-edited Turtle sources (ontology, graph, shapes) and the queries."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+
+from . import BASE
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+SOURCE_DIRS = ("ontology", "graph", "shapes")
+
+
+class SourceError(Exception):
+    """A source file that cannot be read or parsed; ``str()`` names file, line and column."""
+
+    def __init__(self, path: Path | str, message: str, line: int | None = None, column: int | None = None):
+        self.path, self.message, self.line, self.column = str(path), message, line, column
+        where = self.path if line is None else f"{self.path}:{line}:{column or 1}"
+        super().__init__(f"{where}: {message}")
+
+
+def data_root() -> Path:
+    """The folder holding ``ontology/``, ``graph/``, ``shapes/`` and ``queries/``.
+
+    ``NATOASIA_DATA`` wins; then the copy shipped inside the wheel; then the source checkout.
+    """
+    if os.environ.get("NATOASIA_DATA"):
+        return Path(os.environ["NATOASIA_DATA"])
+    shipped = Path(__file__).parent / "_data"
+    if (shipped / "ontology").is_dir():
+        return shipped
+    return Path(__file__).resolve().parents[2]
+
+
+def turtle_files(kind: str, root: Path | None = None) -> list[Path]:
+    """The ``*.ttl`` files of one source folder, sorted by name."""
+    folder = (root or data_root()) / kind
+    if not folder.is_dir():
+        raise SourceError(folder, "source folder not found")
+    return sorted(folder.glob("*.ttl"))
+
+
+def parse_turtle(path: Path, graph: Graph | None = None) -> Graph:
+    """Parse one Turtle file, raising :class:`SourceError` with line and column on bad syntax."""
+    graph = graph if graph is not None else Graph()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise SourceError(path, f"not UTF-8 ({exc.reason})", line) from None
+    except OSError as exc:
+        raise SourceError(path, exc.strerror or str(exc)) from None
+    try:
+        graph.parse(data=text, format="turtle", publicID=BASE)
+    except BadSyntax as exc:
+        line, column = _position(exc)
+        raise SourceError(path, f"Turtle syntax error: {exc._why}", line, column) from None
+    except Exception as exc:  # rdflib raises bare exceptions for e.g. unknown prefixes
+        raise SourceError(path, f"Turtle error: {exc}", _line_hint(str(exc))) from None
+    return graph
+
+
+def _position(exc: BadSyntax) -> tuple[int, int]:
+    text = exc._str.decode("utf-8", "replace") if isinstance(exc._str, bytes) else exc._str
+    before = text[: exc._i]
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+
+
+def _line_hint(message: str) -> int | None:
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+@dataclass
+class Sources:
+    """All Turtle sources, one graph per file, plus their union per kind."""
+
+    root: Path
+    files: dict[str, dict[Path, Graph]] = field(default_factory=dict)
+
+    def union(self, *kinds: str) -> Graph:
+        """The union of the files of the given kinds (all kinds if none given)."""
+        merged = Graph()
+        for kind in kinds or SOURCE_DIRS:
+            for graph in self.files[kind].values():
+                merged += graph
+        return merged
+
+    def files_with_subject(self, node) -> list[str]:
+        """Relative paths of the source files in which ``node`` is a subject."""
+        found = []
+        for kind in SOURCE_DIRS:
+            for path, graph in self.files[kind].items():
+                if (node, None, None) in graph:
+                    found.append(self.relative(path))
+        return found
+
+    def relative(self, path: Path) -> str:
+        """``path`` relative to the data root, for messages."""
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+    def digest(self) -> str:
+        """SHA-256 over every source file's name and bytes: the dataset's version."""
+        sha = hashlib.sha256()
+        for kind in SOURCE_DIRS:
+            for path in sorted(self.files[kind]):
+                sha.update(self.relative(path).encode() + b"\0" + path.read_bytes() + b"\0")
+        return sha.hexdigest()
+
+
+def load_sources(root: Path | None = None) -> Sources:
+    """Parse every source file; the first broken one raises :class:`SourceError`."""
+    root = root or data_root()
+    sources = Sources(root=root)
+    for kind in SOURCE_DIRS:
+        sources.files[kind] = {path: parse_turtle(path) for path in turtle_files(kind, root)}
+    return sources
