@@ -31,6 +31,7 @@ PREFIXES = {
     "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD), "owl": str(OWL), "skos": str(SKOS),
     "dcterms": str(DCTERMS), "prov": str(PROV), "time": str(TIME), "oa": str(OA),
     "org": str(ORG), "schema": str(SDO), "sh": str(SH), "void": str(VOID), "wd": str(WD),
+    "spdx": "http://spdx.org/rdf/terms#",
     **{p: ID_NS + path for p, path in INSTANCE_PREFIXES.items()},
 }
 

@@ -1,0 +1,147 @@
+"""The ``natoasia`` command line.
+
+Exit codes: 0 success (validate: the sources conform), 1 validate found violations,
+2 error (unreadable or unparsable input, bad query, bad arguments).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+from .findings import as_json, as_text, as_turtle
+from .formats import CLI_FORMATS
+from .sources import SourceError
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+
+
+class CommandError(Exception):
+    """An error to report on one line, exiting with code 2."""
+
+
+def cmd_validate(args) -> int:
+    """Run every check on the sources and print the report."""
+    from .validate import validate
+
+    result = validate(article=args.article)
+    writer = {"text": as_text, "json": as_json, "turtle": as_turtle}[args.format]
+    sys.stdout.write(writer(result.findings))
+    return EXIT_OK if result.conforms else EXIT_VIOLATIONS
+
+
+def cmd_build(args) -> int:
+    """Validate, then write the dataset, its dumps and VoID into ``--out``."""
+    from .build import build
+    from .validate import validate
+
+    result = validate(article=args.article)
+    if not result.conforms:
+        sys.stdout.write(as_text(result.findings))
+        raise CommandError("the sources do not conform; nothing was built (run `natoasia validate`)")
+    manifest = build(Path(args.out), sources=result.sources, inferred=result.inferred)
+    for name, info in manifest["files"].items():
+        print(f"{Path(args.out) / name}  {info['triples']} triples  {info['bytes']} bytes  sha256 {info['sha256'][:16]}…")
+    print(f"{Path(args.out) / 'void.ttl'}")
+    return EXIT_OK
+
+
+def cmd_query(args) -> int:
+    """Run a SPARQL query on the built dataset (building it first if it is missing or stale)."""
+    from .results import FormatMismatch, write_results
+    from .store import ensure_built, open_store, run_query
+
+    if args.file:
+        try:
+            query = Path(args.file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"{args.file}: cannot read query: {exc}") from None
+        origin = args.file
+    elif args.query:
+        query, origin = args.query, "query"
+    else:
+        raise CommandError("give a query or -f FILE")
+    store = open_store(ensure_built(Path(args.data)))
+    try:
+        result = run_query(store, query)
+        data = write_results(result, args.format or _default_format(result))
+    except SyntaxError as exc:
+        raise CommandError(f"{origin}: SPARQL syntax {exc}") from None
+    except FormatMismatch as exc:
+        raise CommandError(str(exc)) from None
+    except OSError as exc:  # evaluation errors from pyoxigraph
+        raise CommandError(f"{origin}: query failed: {exc}") from None
+    sys.stdout.buffer.write(data)
+    return EXIT_OK
+
+
+def _default_format(result) -> str:
+    import pyoxigraph as ox
+
+    return "turtle" if isinstance(result, ox.QueryTriples) else "table"
+
+
+def cmd_stats(args) -> int:
+    """Count classes, entities, fact nodes and sentences cited."""
+    from .article import find_article
+    from .sources import load_sources
+    from .stats import as_text as stats_text
+    from .stats import statistics
+
+    sources = load_sources()
+    article = find_article(args.article)
+    tsv = article.parent / "sentences.tsv" if article else None
+    total = sum(1 for _ in tsv.open(encoding="utf-8")) - 1 if tsv and tsv.is_file() else None
+    stats = statistics(sources.union("ontology"), sources.union("graph"), total)
+    sys.stdout.write(json.dumps(stats, indent=2) + "\n" if args.format == "json" else stats_text(stats))
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser, one sub-command per verb."""
+    main = argparse.ArgumentParser(prog="natoasia", description=__doc__.split("\n\n")[0],
+                                   epilog="exit codes: 0 ok, 1 violations found (validate), 2 error")
+    main.add_argument("--version", action="version", version=f"natoasia {__version__}")
+    verbs = main.add_subparsers(dest="verb", required=True, metavar="COMMAND")
+
+    validate = verbs.add_parser("validate", help="check syntax, vocabularies, SHACL shapes, OWL RL consistency, quotes")
+    validate.add_argument("--format", choices=("text", "turtle", "json"), default="text")
+    validate.add_argument("--article", help="article.txt to check quotes against (default: ../shared/source)")
+    validate.set_defaults(run=cmd_validate)
+
+    build = verbs.add_parser("build", help="write the dataset dumps and VoID")
+    build.add_argument("--out", default="build/dataset", help="output folder (default: build/dataset)")
+    build.add_argument("--article", help="article.txt to check quotes against")
+    build.set_defaults(run=cmd_build)
+
+    query = verbs.add_parser("query", help="run a SPARQL query on the built dataset")
+    query.add_argument("query", nargs="?", help="the SPARQL query text")
+    query.add_argument("-f", "--file", help="read the query from FILE")
+    query.add_argument("--format", choices=CLI_FORMATS, help="table (default for SELECT/ASK), csv, tsv, json, turtle")
+    query.add_argument("--data", default="build/dataset", help="the built dataset (built here if missing or stale)")
+    query.set_defaults(run=cmd_query)
+
+    stats = verbs.add_parser("stats", help="count classes, entities, facts and sentences cited")
+    stats.add_argument("--format", choices=("text", "json"), default="text")
+    stats.add_argument("--article", help="article.txt (for the number of sentences)")
+    stats.set_defaults(run=cmd_stats)
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (SourceError, CommandError) as exc:
+        print(f"natoasia: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
