@@ -73,6 +73,11 @@ def quote_findings(graph: Graph, article: Path | None, sources=None) -> list[Fin
             findings.append(Finding(
                 check="quote", file=where, focus=str(sentence), path=str(OA.exact), value=str(exact)[:60],
                 message=f"quote differs from article.txt[{start}:{end}] = {text[start:end][:60]!r}"))
+        folded = graph.value(sentence, RDF.value)
+        if folded is not None and str(folded) != " ".join(str(exact).split()):
+            findings.append(Finding(
+                check="quote", file=where, focus=str(sentence), path=str(RDF.value), value=str(folded)[:60],
+                message="rdf:value is not the quote with its white space folded"))
         paragraph = graph.value(sentence, NAT.paragraph)
         if paragraph is not None and int(paragraph) != paragraph_of(start, spans):
             findings.append(Finding(

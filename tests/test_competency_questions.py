@@ -1,0 +1,66 @@
+"""Every competency question (queries/CQnn.rq) returns the article's answer (CQnn.expected.tsv)."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from natoasia.results import term_text
+from natoasia.store import run_query
+
+QUERIES = Path(__file__).resolve().parents[1] / "queries"
+CQ_FILES = sorted(QUERIES.glob("CQ*.rq"))
+QUESTIONS = Path(__file__).resolve().parents[2] / "shared" / "competency-questions.md"
+
+
+def rows_of(result) -> list[list[str]]:
+    """A SELECT result as rows of cell texts (compact IRIs, literal values)."""
+    variables = [v.value for v in result.variables]
+    return [[term_text(solution[v]) for v in variables] for solution in result]
+
+
+def expected_rows(path: Path) -> tuple[list[str], list[list[str]]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle, delimiter="\t")
+        header = next(reader)
+        return header, [row + [""] * (len(header) - len(row)) for row in reader]
+
+
+def test_there_are_twenty_competency_questions():
+    assert [p.stem for p in CQ_FILES] == [f"CQ{n:02d}" for n in range(1, 21)]
+
+
+@pytest.mark.parametrize("query_file", CQ_FILES, ids=lambda p: p.stem)
+def test_competency_question_answer(query_file, store):
+    """The query's rows equal the expected rows (in order where the query sorts)."""
+    query = query_file.read_text(encoding="utf-8")
+    result = run_query(store, query)
+    header, expected = expected_rows(query_file.with_suffix(".expected.tsv"))
+    assert [v.value for v in result.variables] == header
+    actual = rows_of(result)
+    if "ORDER BY" in query.upper():
+        assert actual == expected
+    else:
+        assert sorted(actual) == sorted(expected)
+    assert actual, "a competency question must have an answer"
+
+
+@pytest.mark.parametrize("query_file", CQ_FILES, ids=lambda p: p.stem)
+def test_competency_query_states_its_question_and_is_structured(query_file):
+    """Each query starts with its question as a comment and never searches text."""
+    query = query_file.read_text(encoding="utf-8")
+    assert re.match(rf"# {query_file.stem}: \S", query)
+    assert not re.search(r"\b(REGEX|CONTAINS)\s*\(", query, re.I)
+
+
+@pytest.mark.skipif(not QUESTIONS.is_file(), reason="../shared/competency-questions.md is not present")
+@pytest.mark.parametrize("query_file", CQ_FILES, ids=lambda p: p.stem)
+def test_competency_query_matches_the_shared_question(query_file):
+    """The comment repeats the question of ../shared/competency-questions.md."""
+    table = QUESTIONS.read_text(encoding="utf-8")
+    question = re.search(rf"^\| {query_file.stem} \| ([^|]+) \|", table, re.M).group(1).strip()
+    first_line = query_file.read_text(encoding="utf-8").splitlines()[0]
+    assert first_line.startswith(f"# {query_file.stem}: {question.split('?')[0].split(',')[0]}")
