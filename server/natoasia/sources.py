@@ -122,5 +122,10 @@ def load_sources(root: Path | None = None) -> Sources:
     root = root or data_root()
     sources = Sources(root=root)
     for kind in SOURCE_DIRS:
-        sources.files[kind] = {path: parse_turtle(path) for path in turtle_files(kind, root)}
+        sources.files[kind] = {}
+        for path in turtle_files(kind, root):
+            try:
+                sources.files[kind][path] = parse_turtle(path)
+            except SourceError as exc:
+                raise SourceError(sources.relative(path), exc.message, exc.line, exc.column) from None
     return sources

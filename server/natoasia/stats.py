@@ -16,7 +16,8 @@ def statistics(ontology: Graph, facts: Graph, total_sentences: int | None = None
     merged = ontology + facts
     def is_a(node, cls) -> bool:
         return any((node, RDF.type, c) in merged for c in _subclasses(ontology, cls))
-    instances = {s for s in facts.subjects(RDF.type, None) if isinstance(s, URIRef) and str(s).startswith(ID_NS)}
+    instances = {s for s in facts.subjects(RDF.type, None)
+                 if isinstance(s, URIRef) and str(s).startswith(ID_NS) and "#" not in str(s)}
     fact_nodes = {s for s in instances if any(is_a(s, k) for k in FACT_KINDS)}
     sentences = {s for s in instances if (s, RDF.type, NAT.Sentence) in facts}
     by_class: dict[str, int] = {}
