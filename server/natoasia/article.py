@@ -30,13 +30,20 @@ def find_article(explicit: str | os.PathLike | None = None) -> Path | None:
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of the article's paragraphs, headings (all upper-case blocks) left out."""
-    spans = []
+    """Character spans of the article's paragraphs.
+
+    Blocks are separated by blank lines; all-upper-case one-line blocks are headings and left out;
+    a block following one that ends mid-sentence (a PDF page break) continues that paragraph.
+    """
+    spans: list[tuple[int, int]] = []
     for match in re.finditer(r"\S(?:.*?\S)?(?=\s*\n\s*\n|\s*\Z)", text, flags=re.S):
         block = match.group(0)
         if block.upper() == block and len(block.split("\n")) == 1:
             continue
-        spans.append(match.span())
+        if spans and not re.search(r"[.?!:\"\u201d]$", text[spans[-1][0]:spans[-1][1]]):
+            spans[-1] = (spans[-1][0], match.end())
+        else:
+            spans.append(match.span())
     return spans
 
 

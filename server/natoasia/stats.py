@@ -25,6 +25,13 @@ def statistics(ontology: Graph, facts: Graph, total_sentences: int | None = None
         if s in instances:
             by_class[qname(str(cls))] = by_class.get(qname(str(cls)), 0) + 1
     cited = {o for o in facts.objects(None, PROV.wasDerivedFrom)} | {o for o in facts.objects(None, NAT.attestedBy)}
+    by_paragraph: dict[int, dict[str, int]] = {}
+    for sentence in sentences:
+        number = int(facts.value(sentence, NAT.paragraph) or 0)
+        entry = by_paragraph.setdefault(number, {"sentences": 0, "citing_nodes": 0})
+        entry["sentences"] += 1
+        entry["citing_nodes"] += len(set(facts.subjects(PROV.wasDerivedFrom, sentence))
+                                     | set(facts.subjects(NAT.attestedBy, sentence)))
     return {
         "classes_defined": sum(1 for _ in ontology.subjects(RDF.type, URIRef("http://www.w3.org/2002/07/owl#Class"))
                                if str(_).startswith(str(NAT))),
@@ -34,6 +41,7 @@ def statistics(ontology: Graph, facts: Graph, total_sentences: int | None = None
         "sentences_cited": len(cited & sentences),
         "sentences_in_article": total_sentences,
         "instances_by_class": dict(sorted(by_class.items())),
+        "paragraphs": {str(k): v for k, v in sorted(by_paragraph.items())},
     }
 
 
@@ -58,4 +66,6 @@ def as_text(stats: dict) -> str:
         f"sentences cited   {stats['sentences_cited']}" + (f" of {total}" if total else ""),
         "instances by class:",
     ] + [f"  {name:<32} {count}" for name, count in stats["instances_by_class"].items()]
+    lines.append("paragraph: sentences cited / nodes citing them:")
+    lines += [f"  {number:>3}: {v['sentences']:>2} / {v['citing_nodes']}" for number, v in stats["paragraphs"].items()]
     return "\n".join(lines) + "\n"
