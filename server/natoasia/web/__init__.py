@@ -1,0 +1,59 @@
+"""The Flask application: ``create_app`` builds it around an :class:`~natoasia.web.engine.Engine`."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import Flask, Response, g, request
+from werkzeug.exceptions import HTTPException
+
+from .engine import Engine, Settings
+from .metrics import Metrics
+
+access = logging.getLogger("natoasia.access")
+
+
+def create_app(settings: Settings, engine: Engine | None = None, start: bool = True) -> Flask:
+    """An app serving ``settings.dataset``; the engine's workers are started unless ``start`` is False."""
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = None  # the protocol layer enforces its own, clearer limit
+    engine = engine or Engine(settings)
+    if start:
+        engine.start()
+    app.extensions["natoasia"] = engine
+    app.extensions["natoasia.metrics"] = Metrics()
+
+    from . import ops, sparql
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(ops.bp)
+
+    @app.before_request
+    def _clock():
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, If-None-Match"
+        response.headers["Access-Control-Expose-Headers"] = "ETag, Content-Type"
+        response.vary.add("Accept")
+        route = request.url_rule.rule if request.url_rule else "unmatched"
+        seconds = time.perf_counter() - g.get("started", time.perf_counter())
+        app.extensions["natoasia.metrics"].observe(route, response.status_code, seconds)
+        if "query_log" in g:
+            query_hash, rows = g.query_log
+            access.info("query=%s status=%d rows=%d ms=%.2f type=%s", query_hash, response.status_code, rows,
+                        seconds * 1000, response.mimetype)
+        return response
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> Response:
+        response = Response(f"{exc.code} {exc.name}: {exc.description}\n", status=exc.code, mimetype="text/plain")
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
+
+    return app

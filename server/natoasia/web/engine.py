@@ -1,0 +1,115 @@
+"""The query engine behind the endpoint: settings, the worker pool, the dataset's version and graphs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .. import BASE
+from .pool import PoolBusy, QueryPool, QueryTimeout, WorkerLost
+from .protocol import ProtocolError, QueryRequest
+from .scan import scan
+from .worker import Job, Outcome
+
+log = logging.getLogger("natoasia.engine")
+
+
+@dataclass
+class Settings:
+    """Everything an operator can tune; the defaults are safe to expose."""
+
+    dataset: Path
+    loads: list[tuple[str, str]] = field(default_factory=list)
+    workers: int = 2
+    timeout: float = 10.0
+    max_query_bytes: int = 100_000
+    max_body_bytes: int = 1_000_000
+    max_rows: int = 100_000
+    max_response_bytes: int = 64 * 1024 * 1024
+    max_depth: int = 64
+    cache_max_age: int = 300
+
+
+def parse_load(spec: str) -> tuple[str, str]:
+    """``FILE[=GRAPH_IRI]`` → (absolute path, graph IRI); the graph defaults to one named after the file."""
+    path, _, graph = spec.partition("=")
+    resolved = Path(path).resolve()
+    return str(resolved), graph or f"{BASE}graph/loaded/{resolved.name}"
+
+
+def check_load(path: str) -> int:
+    """Parse a file to load and return its triple count; raise ValueError naming file, line and problem."""
+    suffix = path.rsplit(".", 1)[-1].lower()
+    fmt = ox.RdfFormat.from_extension(suffix)
+    if fmt is None:
+        raise ValueError(f"{path}: unknown RDF file extension .{suffix} (use .ttl, .nt, .nq, .trig, .rdf, .jsonld)")
+    try:
+        return sum(1 for _ in ox.parse(path=path, format=fmt))
+    except SyntaxError as exc:
+        raise ValueError(f"{path}:{exc.lineno or '?'}: {exc.msg}") from None
+    except OSError as exc:
+        raise ValueError(f"{path}: {exc.strerror or exc}") from None
+
+
+class Engine:
+    """Answers query requests with the worker pool, after the checks that must come first."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        manifest = json.loads((settings.dataset / "manifest.json").read_text(encoding="utf-8"))
+        self.graphs: dict[str, int] = dict(manifest["graphs"])
+        digest = hashlib.sha256(manifest["sources"].encode())
+        for path, graph in settings.loads:
+            self.graphs[graph] = check_load(path)
+            digest.update(graph.encode() + Path(path).read_bytes())
+        self.version = digest.hexdigest()[:20]
+        self.pool = QueryPool(str(settings.dataset / "natoasia.nq"), settings.loads, settings.workers)
+
+    def start(self) -> None:
+        """Start the worker processes."""
+        self.pool.start()
+
+    def close(self) -> None:
+        """Stop the worker processes."""
+        self.pool.close()
+
+    def evaluate(self, request: QueryRequest, base_iri: str | None = None) -> Outcome:
+        """Check, then evaluate a query request; every refusal is a :class:`ProtocolError`."""
+        if not request.query or not request.query.strip():
+            raise ProtocolError(400, "the query is empty")
+        scanned = scan(request.query)
+        if scanned.is_update:
+            raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted")
+        if scanned.uses_service:
+            raise ProtocolError(400, "SERVICE (federated query) is not allowed on this endpoint; "
+                                     "it would make the server fetch other URLs")
+        if scanned.max_depth > self.settings.max_depth:
+            raise ProtocolError(400, f"the query nests brackets {scanned.max_depth} deep; "
+                                     f"the limit of this endpoint is {self.settings.max_depth}")
+        limit = min(self.settings.timeout, request.timeout or self.settings.timeout)
+        protocol_dataset = bool(request.default_graphs or request.named_graphs)
+        job = Job(
+            query=request.query,
+            union_default=not scanned.has_dataset_clause,
+            default_graphs=request.default_graphs if protocol_dataset else None,
+            named_graphs=request.named_graphs if request.named_graphs else None,
+            solution_format=request.solution_format,
+            graph_format=request.graph_format,
+            max_rows=self.settings.max_rows,
+            max_bytes=self.settings.max_response_bytes,
+            base_iri=base_iri,
+        )
+        try:
+            return self.pool.run(job, limit)
+        except QueryTimeout as exc:
+            raise ProtocolError(503, f"{exc}: the time limit of this endpoint is {limit:g} s; "
+                                     "simplify the query or add a LIMIT") from None
+        except PoolBusy as exc:
+            raise ProtocolError(503, f"{exc}; try again shortly") from None
+        except WorkerLost as exc:
+            raise ProtocolError(500, f"{exc}; it has been replaced") from None

@@ -1,0 +1,142 @@
+"""A query worker: a child process that holds the store and evaluates one query at a time.
+
+The HTTP process never evaluates SPARQL itself; it sends jobs to these workers and kills any
+worker that overruns its time limit (pyoxigraph cannot cancel a query from Python).
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+from multiprocessing.connection import Connection
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from .solutions import WRITERS
+
+
+@dataclass
+class Job:
+    """One query to evaluate, with its dataset, acceptable formats and caps."""
+
+    query: str
+    union_default: bool = True
+    default_graphs: list[str] | None = None
+    named_graphs: list[str] | None = None
+    solution_format: str | None = None  # media type, or None if the client accepts none
+    graph_format: str | None = None
+    max_rows: int = 100_000
+    max_bytes: int = 64 * 1024 * 1024
+    base_iri: str | None = None
+
+
+@dataclass
+class Outcome:
+    """The worker's answer: an HTTP status, a media type, a body and the number of rows."""
+
+    status: int
+    media_type: str
+    body: bytes
+    rows: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+GRAPH_WRITERS = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+
+
+def load_store(nquads: str, loads: list[tuple[str, str]]) -> ox.Store:
+    """An in-memory store with the built dataset and the extra files, each as its named graph."""
+    store = ox.Store()
+    store.bulk_load(path=nquads, format=ox.RdfFormat.N_QUADS)
+    for path, graph in loads:
+        store.bulk_load(path=path, format=ox.RdfFormat.from_extension(path.rsplit(".", 1)[-1]),
+                        to_graph=ox.NamedNode(graph))
+    return store
+
+
+def _error(status: int, message: str) -> Outcome:
+    return Outcome(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode("utf-8"))
+
+
+def execute(store: ox.Store, job: Job) -> Outcome:
+    """Evaluate ``job`` on ``store`` and serialize the result, enforcing the caps."""
+    kwargs: dict = {}
+    if job.default_graphs is not None or job.named_graphs is not None:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or []]
+        if job.named_graphs is not None:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    elif job.union_default:
+        kwargs["use_default_graph_as_union"] = True
+    try:
+        result = store.query(job.query, base_iri=job.base_iri, **kwargs)
+        if isinstance(result, ox.QueryTriples):
+            return _graph(result, job)
+        return _solutions(result, job)
+    except SyntaxError as exc:
+        return _error(400, f"SPARQL syntax {exc}")
+    except (OSError, ValueError, TypeError) as exc:
+        return _error(400, f"query evaluation failed: {exc}")
+
+
+def _solutions(result, job: Job) -> Outcome:
+    if job.solution_format is None:
+        return _error(406, "none of the acceptable media types can express SELECT/ASK results; "
+                           "use application/sparql-results+json, +xml, text/csv or text/tab-separated-values")
+    write = WRITERS[job.solution_format]
+    if isinstance(result, ox.QueryBoolean):
+        return Outcome(200, job.solution_format, write([], [], boolean=bool(result)), rows=1)
+    variables = [v.value for v in result.variables]
+    rows = []
+    for solution in result:
+        if len(rows) >= job.max_rows:
+            return _error(422, f"the result has more than {job.max_rows} rows, the limit of this endpoint; add a LIMIT")
+        rows.append([solution[v] for v in variables])
+    body = write(variables, rows)
+    if len(body) > job.max_bytes:
+        return _error(422, f"the response would exceed {job.max_bytes} bytes, the limit of this endpoint; add a LIMIT")
+    return Outcome(200, job.solution_format, body, rows=len(rows))
+
+
+def _graph(result, job: Job) -> Outcome:
+    if job.graph_format is None:
+        return _error(406, "none of the acceptable media types can express CONSTRUCT/DESCRIBE results; "
+                           "use text/turtle, application/n-triples, application/ld+json or application/rdf+xml")
+    triples = []
+    for triple in result:
+        if len(triples) >= job.max_rows:
+            return _error(422, f"the result has more than {job.max_rows} triples, the limit of this endpoint; add a LIMIT")
+        triples.append(triple)
+    body = ox.serialize(triples, format=GRAPH_WRITERS[job.graph_format])
+    if len(body) > job.max_bytes:
+        return _error(422, f"the response would exceed {job.max_bytes} bytes, the limit of this endpoint; add a LIMIT")
+    return Outcome(200, job.graph_format, body, rows=len(triples))
+
+
+def serve(jobs, answers, nquads: str, loads: list[tuple[str, str]]) -> None:
+    """Worker process main loop: load the store, then answer jobs until the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    store = load_store(nquads, loads)
+    answers.send(("ready", len(store)))
+    while True:
+        try:
+            job = jobs.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            outcome = execute(store, job)
+        except Exception as exc:  # a bug must not take the worker down with the store loaded
+            outcome = _error(500, f"internal error while evaluating the query: {type(exc).__name__}: {exc}")
+        answers.send(outcome)
+
+
+def main(argv: list[str]) -> None:
+    """Entry point of ``python -m natoasia.web.worker_process JOBS_FD ANSWERS_FD NQUADS LOADS_JSON``."""
+    jobs = Connection(int(argv[0]), writable=False)
+    answers = Connection(int(argv[1]), readable=False)
+    serve(jobs, answers, argv[2], [tuple(pair) for pair in json.loads(argv[3])])
