@@ -63,3 +63,77 @@ def data_copy(tmp_path, monkeypatch):
     if article is not None:
         monkeypatch.setenv("NATOASIA_ARTICLE", str(article))
     return copy
+
+
+W3C = ROOT.parent / "shared" / "w3c-sparql11-protocol"
+W3C_GRAPHS = {f"data{i}.nt": f"http://kasei.us/2009/09/sparql/data/data{i}.rdf" for i in (1, 2, 3)}
+
+
+def w3c_loads() -> list[tuple[str, str]]:
+    """The W3C protocol suite's data files as (path, graph IRI), for ``--load``."""
+    if not W3C.is_dir():
+        pytest.skip("../shared/w3c-sparql11-protocol is not present")
+    return [(str(W3C / name), graph) for name, graph in W3C_GRAPHS.items()]
+
+
+@pytest.fixture(scope="session")
+def endpoint_settings(built):
+    from natoasia.web.engine import Settings
+
+    return Settings(dataset=built, loads=w3c_loads(), workers=2, timeout=3.0, max_rows=500,
+                    max_query_bytes=20_000, max_body_bytes=50_000, max_depth=40)
+
+
+@pytest.fixture(scope="session")
+def app(endpoint_settings):
+    """The Flask app with its query workers, shared by the protocol tests."""
+    from natoasia.web import create_app
+
+    application = create_app(endpoint_settings)
+    yield application
+    application.extensions["natoasia"].close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(built, tmp_path_factory):
+    """``natoasia serve`` as a user starts it, on a free loopback port, with a 2-second limit."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    port = _free_port()
+    loads = [arg for path, graph in w3c_loads() for arg in ("--load", f"{path}={graph}")]
+    log = (tmp_path_factory.mktemp("server") / "serve.log").open("w")
+    process = subprocess.Popen([sys.executable, "-m", "natoasia", "serve", "--port", str(port), "--data", str(built),
+                                "--timeout", "2", "--workers", "2", *loads], stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    started = time.monotonic()
+    while time.monotonic() - started < 30:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=1) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        log.close()
+        pytest.fail("natoasia serve did not start: " + open(log.name).read())
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+    log.close()

@@ -100,6 +100,18 @@ def cmd_stats(args) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args) -> int:
+    """Serve the dataset over the SPARQL 1.1 Protocol."""
+    from .serve import run
+
+    if args.timeout <= 0 or args.workers < 1 or args.threads < 1:
+        raise CommandError("--timeout, --workers and --threads must be positive")
+    try:
+        return run(args)
+    except ValueError as exc:  # a --load file that cannot be read or parsed
+        raise CommandError(str(exc)) from None
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser, one sub-command per verb."""
     main = argparse.ArgumentParser(prog="natoasia", description=__doc__.split("\n\n")[0],
@@ -123,6 +135,17 @@ def parser() -> argparse.ArgumentParser:
     query.add_argument("--format", choices=CLI_FORMATS, help="table (default for SELECT/ASK), csv, tsv, json, turtle")
     query.add_argument("--data", default="build/dataset", help="the built dataset (built here if missing or stale)")
     query.set_defaults(run=cmd_query)
+
+    serve = verbs.add_parser("serve", help="serve the dataset as a SPARQL 1.1 endpoint")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")
+    serve.add_argument("--threads", type=int, default=16, help="HTTP threads (default 16)")
+    serve.add_argument("--timeout", type=float, default=10.0, help="wall-clock limit per query in seconds (default 10)")
+    serve.add_argument("--load", action="append", metavar="FILE[=GRAPH_IRI]",
+                       help="add an RDF file as a named graph (repeatable)")
+    serve.add_argument("--data", default="build/dataset", help="the built dataset (built here if missing or stale)")
+    serve.set_defaults(run=cmd_serve)
 
     stats = verbs.add_parser("stats", help="count classes, entities, facts and sentences cited")
     stats.add_argument("--format", choices=("text", "json"), default="text")

@@ -1,0 +1,63 @@
+"""``natoasia serve``: the Flask app under gunicorn, on the built dataset."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from gunicorn.app.base import BaseApplication
+
+from .store import ensure_built
+from .web.engine import Engine, Settings, parse_load
+
+log = logging.getLogger("natoasia.serve")
+
+
+class NatoasiaServer(BaseApplication):
+    """A gunicorn application whose worker builds the Flask app (and its query workers) after fork."""
+
+    def __init__(self, settings: Settings, host: str, port: int, threads: int):
+        self.settings, self.host, self.port, self.threads = settings, host, port, threads
+        super().__init__()
+
+    def load_config(self) -> None:
+        options = {
+            "bind": f"{self.host}:{self.port}",
+            "workers": 1,
+            "worker_class": "gthread",
+            "threads": self.threads,
+            "timeout": int(self.settings.timeout) + 30,
+            "graceful_timeout": 5,
+            "keepalive": 5,
+            "limit_request_line": 8190,
+            "limit_request_fields": 100,
+            "limit_request_field_size": 8190,
+            "loglevel": "warning",
+            "accesslog": None,
+        }
+        for key, value in options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from .web import create_app
+
+        engine = Engine(self.settings)
+        app = create_app(self.settings, engine=engine)
+        graphs = len(engine.graphs)
+        print(f"natoasia: serving {sum(engine.graphs.values())} triples in {graphs} named graphs "
+              f"(default graph: their union) at http://{self.host}:{self.port}/sparql "
+              f"with {self.settings.workers} query workers, time limit {self.settings.timeout:g} s",
+              file=sys.stderr, flush=True)
+        return app
+
+
+def run(args) -> int:
+    """Build the dataset if needed, then serve it until interrupted."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    dataset = ensure_built(Path(args.data))
+    loads = [parse_load(spec) for spec in args.load or []]
+    settings = Settings(dataset=dataset, loads=loads, workers=args.workers, timeout=args.timeout)
+    Engine(settings)  # checks the dataset and every --load file before the server starts
+    NatoasiaServer(settings, args.host, args.port, args.threads).run()
+    return 0

@@ -1,0 +1,91 @@
+"""Nobody turns the endpoint against its host: tested on ``natoasia serve`` as it runs."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+from urllib.parse import quote
+
+RUNAWAY = ("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?d ?g")
+QUICK = "ASK { <https://w3id.org/natoasia/id/country/japan> ?p ?o }"
+
+
+def fetch(url: str, timeout: float = 15) -> tuple[int, str, float]:
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read().decode(), time.monotonic() - started
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode(), time.monotonic() - started
+
+
+def metric(base: str, name: str) -> float:
+    text = fetch(base + "/metrics")[1]
+    return float(next(line.split()[-1] for line in text.splitlines() if line.startswith(name + " ")))
+
+
+def test_runaway_query_is_cut_off_while_others_are_served(live_server):
+    restarts_before = metric(live_server, "natoasia_worker_restarts_total")
+    result = {}
+    runaway = threading.Thread(target=lambda: result.setdefault("runaway", fetch(
+        f"{live_server}/sparql?query={quote(RUNAWAY)}")))
+    runaway.start()
+    time.sleep(0.3)
+    quick = [fetch(f"{live_server}/sparql?query={quote(QUICK)}") for _ in range(5)]
+    runaway.join()
+    status, body, seconds = result["runaway"]
+    assert status == 503 and "time limit" in body
+    assert seconds < 2 + 1, f"answered after {seconds:.2f} s; limit is 2 s"
+    assert all(q[0] == 200 and q[2] < 1 for q in quick), quick
+    time.sleep(1.5)  # the replacement worker starts in the background
+    assert metric(live_server, "natoasia_worker_restarts_total") >= restarts_before + 1
+    assert fetch(f"{live_server}/sparql?query={quote(QUICK)}")[0] == 200
+
+
+def test_timeout_parameter_lowers_but_never_raises_the_limit(live_server):
+    status, body, seconds = fetch(f"{live_server}/sparql?query={quote(RUNAWAY)}&timeout=0.5")
+    assert status == 503 and seconds < 1.5
+    status, body, seconds = fetch(f"{live_server}/sparql?query={quote(RUNAWAY)}&timeout=60")
+    assert status == 503 and seconds < 3
+
+
+def test_service_is_refused_with_no_outbound_connection(live_server):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    listener.settimeout(1.5)
+    port = listener.getsockname()[1]
+    query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+    status, body, _ = fetch(f"{live_server}/sparql?query={quote(query)}")
+    connected = True
+    try:
+        listener.accept()[0].close()
+    except socket.timeout:
+        connected = False
+    finally:
+        listener.close()
+    assert status == 400 and "SERVICE" in body
+    assert not connected, "the server connected to the SERVICE address"
+
+
+def test_from_iri_is_never_dereferenced(live_server):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    listener.settimeout(1.0)
+    port = listener.getsockname()[1]
+    query = f"ASK FROM <http://127.0.0.1:{port}/data.ttl> {{ ?s ?p ?o }}"
+    status, body, _ = fetch(f"{live_server}/sparql?query={quote(query)}")
+    try:
+        listener.accept()[0].close()
+        connected = True
+    except socket.timeout:
+        connected = False
+    finally:
+        listener.close()
+    assert status == 200 and json.loads(body)["boolean"] is False
+    assert not connected
