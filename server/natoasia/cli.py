@@ -104,8 +104,8 @@ def cmd_serve(args) -> int:
     """Serve the dataset over the SPARQL 1.1 Protocol."""
     from .serve import run
 
-    if args.timeout <= 0 or args.workers < 1 or args.threads < 1:
-        raise CommandError("--timeout, --workers and --threads must be positive")
+    if args.timeout <= 0 or min(args.workers, args.threads, args.http_workers) < 1 or args.cache_mb < 0:
+        raise CommandError("--timeout, --workers, --threads and --http-workers must be positive, --cache-mb >= 0")
     try:
         return run(args)
     except ValueError as exc:  # a --load file that cannot be read or parsed
@@ -140,7 +140,10 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")
-    serve.add_argument("--threads", type=int, default=16, help="HTTP threads (default 16)")
+    serve.add_argument("--threads", type=int, default=4, help="HTTP threads per HTTP process (default 4)")
+    serve.add_argument("--http-workers", type=int, default=2,
+                       help="HTTP processes, each with its own query workers (default 2)")
+    serve.add_argument("--cache-mb", type=float, default=64, help="result cache size in MiB, 0 to disable (default 64)")
     serve.add_argument("--timeout", type=float, default=10.0, help="wall-clock limit per query in seconds (default 10)")
     serve.add_argument("--load", action="append", metavar="FILE[=GRAPH_IRI]",
                        help="add an RDF file as a named graph (repeatable)")

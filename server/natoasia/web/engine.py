@@ -11,6 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .. import BASE
+from .cache import ResultCache
 from .pool import PoolBusy, QueryPool, QueryTimeout, WorkerLost
 from .protocol import ProtocolError, QueryRequest
 from .scan import scan
@@ -33,6 +34,7 @@ class Settings:
     max_response_bytes: int = 64 * 1024 * 1024
     max_depth: int = 64
     cache_max_age: int = 300
+    cache_bytes: int = 64 * 1024 * 1024
 
 
 def parse_load(spec: str) -> tuple[str, str]:
@@ -69,6 +71,7 @@ class Engine:
             digest.update(graph.encode() + Path(path).read_bytes())
         self.version = digest.hexdigest()[:20]
         self.pool = QueryPool(str(settings.dataset / "natoasia.nq"), settings.loads, settings.workers)
+        self.cache = ResultCache(settings.cache_bytes)
 
     def start(self) -> None:
         """Start the worker processes."""
@@ -82,6 +85,11 @@ class Engine:
         """Check, then evaluate a query request; every refusal is a :class:`ProtocolError`."""
         if not request.query or not request.query.strip():
             raise ProtocolError(400, "the query is empty")
+        key = (request.query, tuple(request.default_graphs), tuple(request.named_graphs),
+               request.solution_format, request.graph_format, base_iri)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
         scanned = scan(request.query)
         if scanned.is_update:
             raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted")
@@ -105,7 +113,7 @@ class Engine:
             base_iri=base_iri,
         )
         try:
-            return self.pool.run(job, limit)
+            outcome = self.pool.run(job, limit)
         except QueryTimeout as exc:
             raise ProtocolError(503, f"{exc}: the time limit of this endpoint is {limit:g} s; "
                                      "simplify the query or add a LIMIT") from None
@@ -113,3 +121,5 @@ class Engine:
             raise ProtocolError(503, f"{exc}; try again shortly") from None
         except WorkerLost as exc:
             raise ProtocolError(500, f"{exc}; it has been replaced") from None
+        self.cache.put(key, outcome)
+        return outcome

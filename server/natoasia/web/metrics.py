@@ -28,8 +28,8 @@ class Metrics:
                 if seconds <= bound:
                     self.buckets[i] += 1
 
-    def exposition(self, pool) -> str:
-        """The metrics in Prometheus text format (pool counters read live)."""
+    def exposition(self, pool, cache=None) -> str:
+        """The metrics in Prometheus text format (pool and cache counters read live)."""
         with self._lock:
             lines = ["# HELP natoasia_requests_total HTTP requests answered, by route and status.",
                      "# TYPE natoasia_requests_total counter"]
@@ -49,5 +49,8 @@ class Metrics:
                   f"natoasia_worker_restarts_total {pool.restarts if pool else 0}",
                   "# HELP natoasia_workers_idle Query workers waiting for work.",
                   "# TYPE natoasia_workers_idle gauge",
-                  f"natoasia_workers_idle {pool.idle.qsize() if pool else 0}"]
+                  f"natoasia_workers_idle {pool.idle.qsize() if pool else 0}",
+                  "# HELP natoasia_cache_hits_total Queries answered from the result cache.",
+                  "# TYPE natoasia_cache_hits_total counter",
+                  f"natoasia_cache_hits_total {cache.hits if cache else 0}"]
         return "\n".join(lines) + "\n"

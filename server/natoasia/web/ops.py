@@ -16,6 +16,7 @@ def healthz():
 @bp.route("/metrics")
 def metrics():
     """Prometheus metrics in the text exposition format."""
-    text = current_app.extensions["natoasia.metrics"].exposition(current_app.extensions["natoasia"].pool)
+    engine = current_app.extensions["natoasia"]
+    text = current_app.extensions["natoasia.metrics"].exposition(engine.pool, engine.cache)
     return Response(text, mimetype="text/plain", headers={"Cache-Control": "no-store"},
                     content_type="text/plain; version=0.0.4; charset=utf-8")

@@ -46,7 +46,7 @@ def sparql():
         if query_request.query is None and request.method in ("GET", "HEAD"):
             return describe_service()
         query_hash = hashlib.sha256((query_request.query or "").encode()).hexdigest()[:12]
-        outcome = engine().evaluate(query_request, base_iri=request.base_url)
+        outcome = engine().evaluate(query_request, base_iri=endpoint_url())
         status, media_type, body, rows = outcome.status, outcome.media_type, outcome.body, outcome.rows
     except ProtocolError as exc:
         status, media_type, body, rows = exc.status, "text/plain; charset=utf-8", (exc.message + "\n").encode(), 0
@@ -59,8 +59,13 @@ def sparql():
     return response
 
 
+def endpoint_url() -> str:
+    """The URL this endpoint was asked at, without its query string (cheap: no IRI decoding)."""
+    return f"{request.scheme}://{request.host}{request.path}"
+
+
 def _cacheable(response: Response, media_type: str) -> None:
-    key = f"{engine().version}\0{request.full_path}\0{media_type}".encode()
+    key = b"\0".join((engine().version.encode(), request.path.encode(), request.query_string, media_type.encode()))
     response.set_etag(hashlib.sha256(key).hexdigest()[:32])
     response.headers["Cache-Control"] = f"public, max-age={engine().settings.cache_max_age}"
     response.make_conditional(request)
@@ -72,7 +77,7 @@ def describe_service() -> Response:
     if media_type is None:
         return plain(406, "the service description is available as text/turtle, application/n-triples, "
                           "application/ld+json or application/rdf+xml")
-    triples = service_description(request.base_url, engine().graphs)
+    triples = service_description(endpoint_url(), engine().graphs)
     prefixes = {"sd": "http://www.w3.org/ns/sparql-service-description#", "void": PREFIXES["void"],
                 "dcterms": PREFIXES["dcterms"]}
     fmt = GRAPH_WRITERS[media_type]
