@@ -161,3 +161,16 @@ def test_stats_counts_the_graph(data_copy):
     stats = json.loads(natoasia("stats", "--format", "json").stdout)
     assert stats["sentences_cited"] == stats["sentences_in_article"] == 129
     assert stats["facts"] > 150 and stats["entities"] > 100
+
+
+def test_serve_rejects_a_broken_load_file_with_file_and_line(tmp_path, built):
+    broken = tmp_path / "extra.ttl"
+    broken.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b .\n", encoding="utf-8")
+    result = natoasia("serve", "--data", str(built), "--port", "0", "--load", str(broken))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("natoasia: error: ") and f"{broken}:2" in result.stderr
+
+
+def test_serve_rejects_bad_limits(built):
+    result = natoasia("serve", "--data", str(built), "--timeout", "0")
+    assert result.returncode == 2 and "--timeout" in result.stderr

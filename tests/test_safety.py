@@ -53,39 +53,35 @@ def test_timeout_parameter_lowers_but_never_raises_the_limit(live_server):
     assert status == 503 and seconds < 3
 
 
-def test_service_is_refused_with_no_outbound_connection(live_server):
+def request_with_listener(live_server, make_query, wait: float = 1.5):
+    """Send the query ``make_query(port)`` while a loopback listener on ``port`` waits for a connection.
+
+    Returns the response and whether anything connected to the listener.
+    """
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(5)
-    listener.settimeout(1.5)
-    port = listener.getsockname()[1]
-    query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
-    status, body, _ = fetch(f"{live_server}/sparql?query={quote(query)}")
-    connected = True
+    listener.settimeout(wait)
     try:
-        listener.accept()[0].close()
-    except socket.timeout:
-        connected = False
+        response = fetch(f"{live_server}/sparql?query={quote(make_query(listener.getsockname()[1]))}")
+        try:
+            listener.accept()[0].close()
+            return response, True
+        except socket.timeout:
+            return response, False
     finally:
         listener.close()
+
+
+def test_service_is_refused_with_no_outbound_connection(live_server):
+    (status, body, _), connected = request_with_listener(
+        live_server, lambda port: f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}")
     assert status == 400 and "SERVICE" in body
     assert not connected, "the server connected to the SERVICE address"
 
 
 def test_from_iri_is_never_dereferenced(live_server):
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(5)
-    listener.settimeout(1.0)
-    port = listener.getsockname()[1]
-    query = f"ASK FROM <http://127.0.0.1:{port}/data.ttl> {{ ?s ?p ?o }}"
-    status, body, _ = fetch(f"{live_server}/sparql?query={quote(query)}")
-    try:
-        listener.accept()[0].close()
-        connected = True
-    except socket.timeout:
-        connected = False
-    finally:
-        listener.close()
+    (status, body, _), connected = request_with_listener(
+        live_server, lambda port: f"ASK FROM <http://127.0.0.1:{port}/data.ttl> {{ ?s ?p ?o }}", wait=1.0)
     assert status == 200 and json.loads(body)["boolean"] is False
     assert not connected
