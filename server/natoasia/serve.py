@@ -11,6 +11,7 @@ from gunicorn.app.base import BaseApplication
 
 from .store import ensure_built
 from .web.engine import Engine, Settings, parse_load
+from .web.metrics import Metrics
 
 log = logging.getLogger("natoasia.serve")
 
@@ -21,6 +22,7 @@ class NatoasiaServer(BaseApplication):
     def __init__(self, settings: Settings, host: str, port: int, threads: int, http_workers: int = 1):
         self.settings, self.host, self.port, self.threads = settings, host, port, threads
         self.http_workers = http_workers
+        self.metrics = Metrics()  # created before the fork: every HTTP process shares it
         super().__init__()
 
     def load_config(self) -> None:
@@ -45,7 +47,7 @@ class NatoasiaServer(BaseApplication):
     def load(self):
         from .web import create_app
 
-        engine = Engine(self.settings)
+        engine = Engine(self.settings, metrics=self.metrics)
         app = create_app(self.settings, engine=engine)
         graphs = len(engine.graphs)
         print(f"natoasia: serving {sum(engine.graphs.values())} triples in {graphs} named graphs "

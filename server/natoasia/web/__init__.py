@@ -9,7 +9,6 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
 from .engine import Engine, Settings
-from .metrics import Metrics
 
 access = logging.getLogger("natoasia.access")
 
@@ -22,7 +21,7 @@ def create_app(settings: Settings, engine: Engine | None = None, start: bool = T
     if start:
         engine.start()
     app.extensions["natoasia"] = engine
-    app.extensions["natoasia.metrics"] = Metrics()
+    app.extensions["natoasia.metrics"] = engine.metrics
 
     from . import ops, sparql
     app.register_blueprint(sparql.bp)

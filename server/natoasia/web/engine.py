@@ -12,6 +12,7 @@ import pyoxigraph as ox
 
 from .. import BASE
 from .cache import ResultCache
+from .metrics import Metrics
 from .pool import PoolBusy, QueryPool, QueryTimeout, WorkerLost
 from .protocol import ProtocolError, QueryRequest
 from .scan import scan
@@ -61,8 +62,9 @@ def check_load(path: str) -> int:
 class Engine:
     """Answers query requests with the worker pool, after the checks that must come first."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, metrics: Metrics | None = None):
         self.settings = settings
+        self.metrics = metrics or Metrics()
         manifest = json.loads((settings.dataset / "manifest.json").read_text(encoding="utf-8"))
         self.graphs: dict[str, int] = dict(manifest["graphs"])
         digest = hashlib.sha256(manifest["sources"].encode())
@@ -70,7 +72,8 @@ class Engine:
             self.graphs[graph] = check_load(path)
             digest.update(graph.encode() + Path(path).read_bytes())
         self.version = digest.hexdigest()[:20]
-        self.pool = QueryPool(str(settings.dataset / "natoasia.nq"), settings.loads, settings.workers)
+        self.pool = QueryPool(str(settings.dataset / "natoasia.nq"), settings.loads, settings.workers,
+                              on_event=self.metrics.event)
         self.cache = ResultCache(settings.cache_bytes)
 
     def start(self) -> None:
@@ -89,6 +92,7 @@ class Engine:
                request.solution_format, request.graph_format, base_iri)
         cached = self.cache.get(key)
         if cached is not None:
+            self.metrics.event("cache_hits")
             return cached
         scanned = scan(request.query)
         if scanned.is_update:

@@ -17,6 +17,6 @@ def healthz():
 def metrics():
     """Prometheus metrics in the text exposition format."""
     engine = current_app.extensions["natoasia"]
-    text = current_app.extensions["natoasia.metrics"].exposition(engine.pool, engine.cache)
+    text = engine.metrics.exposition(idle_workers=engine.pool.idle.qsize())
     return Response(text, mimetype="text/plain", headers={"Cache-Control": "no-store"},
                     content_type="text/plain; version=0.0.4; charset=utf-8")

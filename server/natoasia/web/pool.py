@@ -46,13 +46,11 @@ class _Worker:
 class QueryPool:
     """``size`` worker processes, each holding the store, and the supervision around them."""
 
-    def __init__(self, nquads: str, loads: list[tuple[str, str]] | None = None, size: int = 2):
+    def __init__(self, nquads: str, loads: list[tuple[str, str]] | None = None, size: int = 2, on_event=None):
         self.nquads, self.loads, self.size = nquads, list(loads or []), size
         self.idle: queue.Queue[_Worker] = queue.Queue()
-        self.restarts = 0
-        self.timeouts = 0
+        self.on_event = on_event or (lambda name: None)
         self.triples = 0
-        self._lock = threading.Lock()
         self._closed = False
 
     def start(self) -> None:
@@ -88,8 +86,7 @@ class QueryPool:
         worker.process.kill()
         worker.jobs.close()
         worker.answers.close()
-        with self._lock:
-            self.restarts += 1
+        self.on_event("restarts")
         def respawn():
             try:
                 fresh = self._spawn()
@@ -113,8 +110,7 @@ class QueryPool:
         try:
             worker.jobs.send(job)
             if not worker.answers.poll(max(0.0, deadline - time.monotonic())):
-                with self._lock:
-                    self.timeouts += 1
+                self.on_event("timeouts")
                 self._replace(worker)
                 raise QueryTimeout(f"the query did not finish within {limit:g} s")
             outcome = worker.answers.recv()
