@@ -23,9 +23,10 @@ def create_app(settings: Settings, engine: Engine | None = None, start: bool = T
     app.extensions["natoasia"] = engine
     app.extensions["natoasia.metrics"] = engine.metrics
 
-    from . import ops, sparql
+    from . import ops, pages, sparql
     app.register_blueprint(sparql.bp)
     app.register_blueprint(ops.bp)
+    app.register_blueprint(pages.bp)
 
     @app.before_request
     def _clock():

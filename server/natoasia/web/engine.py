@@ -36,6 +36,7 @@ class Settings:
     max_depth: int = 64
     cache_max_age: int = 300
     cache_bytes: int = 64 * 1024 * 1024
+    public_base: str = BASE
 
 
 def parse_load(spec: str) -> tuple[str, str]:
@@ -84,6 +85,28 @@ class Engine:
         """Stop the worker processes."""
         self.pool.close()
 
+    def describe(self, iri: str, media_type: str) -> Outcome:
+        """The description of one resource (see :func:`natoasia.web.worker.description`)."""
+        key = ("describe", iri, media_type)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        try:
+            outcome = self.pool.run(Job(query="", describe=iri, graph_format=media_type), self.settings.timeout)
+        except (QueryTimeout, PoolBusy) as exc:
+            raise ProtocolError(503, str(exc)) from None
+        except WorkerLost as exc:
+            raise ProtocolError(500, str(exc)) from None
+        self.cache.put(key, outcome)
+        return outcome
+
+    def select(self, query: str) -> list[dict]:
+        """Run an internal SELECT and return its rows as dicts of pyoxigraph terms (for pages)."""
+        outcome = self.evaluate(QueryRequest(query, [], [], "application/sparql-results+json", None, None))
+        if outcome.status != 200:
+            raise ProtocolError(outcome.status, outcome.body.decode())
+        return json_rows(outcome.body)
+
     def evaluate(self, request: QueryRequest, base_iri: str | None = None) -> Outcome:
         """Check, then evaluate a query request; every refusal is a :class:`ProtocolError`."""
         if not request.query or not request.query.strip():
@@ -127,3 +150,11 @@ class Engine:
             raise ProtocolError(500, f"{exc}; it has been replaced") from None
         self.cache.put(key, outcome)
         return outcome
+
+
+def json_rows(body: bytes) -> list[dict]:
+    """Rows of a SPARQL JSON result as dicts of plain values (IRIs and literal texts as strings)."""
+    import json
+
+    data = json.loads(body)
+    return [{k: v["value"] for k, v in b.items()} for b in data["results"]["bindings"]]

@@ -73,7 +73,10 @@ def _cacheable(response: Response, media_type: str) -> None:
 
 def describe_service() -> Response:
     """The service description in the negotiated RDF format (Turtle by default)."""
-    media_type = choose(request.headers.get("Accept"), GRAPH_TYPES)
+    media_type = choose(request.headers.get("Accept"), GRAPH_TYPES + ["text/html"])
+    if media_type == "text/html":  # a browser: the query page
+        from flask import redirect
+        return redirect("/query", code=303)
     if media_type is None:
         return plain(406, "the service description is available as text/turtle, application/n-triples, "
                           "application/ld+json or application/rdf+xml")

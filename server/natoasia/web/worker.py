@@ -29,6 +29,7 @@ class Job:
     max_rows: int = 100_000
     max_bytes: int = 64 * 1024 * 1024
     base_iri: str | None = None
+    describe: str | None = None  # an IRI: answer its description instead of a query
 
 
 @dataclass
@@ -64,8 +65,50 @@ def _error(status: int, message: str) -> Outcome:
     return Outcome(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode("utf-8"))
 
 
+LABELS = (ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+          ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"))
+CITES = (ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"),
+         ox.NamedNode("https://w3id.org/natoasia/ontology#attestedBy"))
+SELECTOR = ox.NamedNode("http://www.w3.org/ns/oa#hasSelector")
+MAX_NEIGHBOURS = 2000
+
+
+def description(store: ox.Store, iri: str) -> set:
+    """A resource's own triples, the nodes that point at it with their triples, the labels of
+    everything they mention, and the sentences (with selectors) behind each of them."""
+    resource = ox.NamedNode(iri)
+    triples = {q.triple for q in store.quads_for_pattern(resource, None, None)}
+    if not triples:
+        return set()
+    subjects = [resource]
+    for quad in store.quads_for_pattern(None, None, resource):
+        triples.add(quad.triple)
+        if isinstance(quad.subject, ox.NamedNode) and len(subjects) < MAX_NEIGHBOURS:
+            subjects.append(quad.subject)
+    for subject in subjects[1:]:
+        triples |= {q.triple for q in store.quads_for_pattern(subject, None, None)}
+    sentences = {t.object for t in triples if t.predicate in CITES and t.subject in set(subjects)}
+    for sentence in sentences:
+        for quad in store.quads_for_pattern(sentence, None, None):
+            triples.add(quad.triple)
+            if quad.predicate == SELECTOR:
+                triples |= {q.triple for q in store.quads_for_pattern(quad.object, None, None)}
+    mentioned = {t.object for t in triples if isinstance(t.object, ox.NamedNode)} | \
+                {t.predicate for t in triples} | set(subjects)
+    for node in mentioned:
+        for label in LABELS:
+            triples |= {q.triple for q in store.quads_for_pattern(node, label, None)}
+    return triples
+
+
 def execute(store: ox.Store, job: Job) -> Outcome:
     """Evaluate ``job`` on ``store`` and serialize the result, enforcing the caps."""
+    if job.describe is not None:
+        triples = sorted(description(store, job.describe), key=str)
+        if not triples:
+            return _error(404, f"nothing is known about <{job.describe}>")
+        return Outcome(200, job.graph_format, ox.serialize(triples, format=GRAPH_WRITERS[job.graph_format]),
+                       rows=len(triples))
     kwargs: dict = {}
     if job.default_graphs is not None or job.named_graphs is not None:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or []]

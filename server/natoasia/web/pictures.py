@@ -1,0 +1,151 @@
+"""Pictures drawn on the server as SVG: NATO's network and the timeline of dated events.
+
+No JavaScript library is needed: the SVG is plain markup, each node a link to its page.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from xml.sax.saxutils import escape, quoteattr
+
+NAT = "https://w3id.org/natoasia/ontology#"
+PREFIXES = f"PREFIX nat: <{NAT}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+NATO = "https://w3id.org/natoasia/id/organisation/nato"
+KIND_COLOURS = {"alliance": "#1f4e79", "state": "#c0392b", "group": "#e67e22", "framework": "#27ae60",
+                "operation": "#8e44ad", "body": "#2c7fb8", "forum": "#7f8c8d"}
+
+NETWORK_QUERY = PREFIXES + """
+SELECT DISTINCT ?a ?b ?kindB ?labelB WHERE {
+  {
+    BIND(<%(nato)s> AS ?a) <%(nato)s> nat:hasPartner ?b . BIND("partner" AS ?kindB)
+  } UNION {
+    ?b nat:memberOf ?a . ?a a nat:PartnershipFramework . BIND("member" AS ?kindB)
+  } UNION {
+    ?a nat:bodyOf+ <%(nato)s> . BIND(<%(nato)s> AS ?b) BIND("body" AS ?kindB)
+  } UNION {
+    ?b a nat:PartnershipFramework . BIND(<%(nato)s> AS ?a) BIND("framework" AS ?kindB)
+  } UNION {
+    ?b nat:ledBy <%(nato)s> . BIND(<%(nato)s> AS ?a) BIND("operation" AS ?kindB)
+  } UNION {
+    ?m nat:organisation ?a ; nat:member ?b . ?a a nat:Forum . BIND("member" AS ?kindB)
+  }
+  ?b rdfs:label ?labelB .
+}""" % {"nato": NATO}
+KIND_QUERY = PREFIXES + """
+SELECT ?node ?label ?kind WHERE {
+  VALUES (?class ?kind) { (nat:Alliance "alliance") (nat:State "state") (nat:StateGroup "group")
+    (nat:PartnershipFramework "framework") (nat:Operation "operation") (nat:Body "body") (nat:Forum "forum") }
+  ?node a ?class ; rdfs:label ?label .
+}"""
+TIMELINE_QUERY = PREFIXES + """
+PREFIX time: <http://www.w3.org/2006/time#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT ?event ?label ?when ?year (MIN(?sentence) AS ?source) WHERE {
+  ?event a nat:Event ; rdfs:label ?label ; nat:hasTime ?time ; prov:wasDerivedFrom ?sentence .
+  ?time rdfs:label ?when .
+  OPTIONAL { ?time time:inXSDgYear ?y1 } OPTIONAL { ?time time:hasBeginning/time:inXSDgYear ?y2 }
+  BIND (COALESCE(?y1, ?y2) AS ?year) FILTER (BOUND(?year))
+} GROUP BY ?event ?label ?when ?year ORDER BY ?year ?event"""
+
+
+def network_data(select) -> tuple[dict, list]:
+    """Nodes (iri → (label, kind)) and edges of NATO's network, via the ``select`` function."""
+    kinds = {}
+    for row in select(KIND_QUERY):
+        kinds.setdefault(row["node"], (row["label"], row["kind"]))
+    nodes, edges = {NATO: kinds.get(NATO, ("NATO", "alliance"))}, set()
+    for row in select(NETWORK_QUERY):
+        for node in (row["a"], row["b"]):
+            if node in kinds:
+                nodes[node] = kinds[node]
+        if row["a"] in nodes and row["b"] in nodes and row["a"] != row["b"]:
+            edges.add(tuple(sorted((row["a"], row["b"]))))
+    return nodes, sorted(edges)
+
+
+def layout(nodes: list[str], edges: list[tuple[str, str]], width: float, height: float, seed: int = 7) -> dict:
+    """A deterministic force-directed layout (Fruchterman–Reingold) inside width × height."""
+    rng = random.Random(seed)
+    pos = {n: [rng.uniform(0.2, 0.8) * width, rng.uniform(0.2, 0.8) * height] for n in nodes}
+    if NATO in pos:
+        pos[NATO] = [width / 2, height / 2]
+    k = 0.9 * math.sqrt(width * height / max(len(nodes), 1))
+    temperature = width / 8
+    for _ in range(250):
+        move = {n: [0.0, 0.0] for n in nodes}
+        for i, a in enumerate(nodes):
+            for b in nodes[i + 1:]:
+                dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
+                d = max(math.hypot(dx, dy), 0.01)
+                f = k * k / d
+                move[a][0] += dx / d * f; move[a][1] += dy / d * f
+                move[b][0] -= dx / d * f; move[b][1] -= dy / d * f
+        for a, b in edges:
+            dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
+            d = max(math.hypot(dx, dy), 0.01)
+            f = d * d / k
+            move[a][0] -= dx / d * f; move[a][1] -= dy / d * f
+            move[b][0] += dx / d * f; move[b][1] += dy / d * f
+        for n in nodes:
+            if n == NATO:
+                continue
+            dx, dy = move[n]
+            d = max(math.hypot(dx, dy), 0.01)
+            pos[n][0] = min(width - 60, max(60, pos[n][0] + dx / d * min(d, temperature)))
+            pos[n][1] = min(height - 30, max(30, pos[n][1] + dy / d * min(d, temperature)))
+        temperature *= 0.97
+    return pos
+
+
+def network_svg(nodes: dict, edges: list, local, width: int = 1000, height: int = 700) -> str:
+    """The network as SVG: coloured by kind, each node a link to its page, with a legend."""
+    pos = layout(sorted(nodes), edges, width, height)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+           f'aria-labelledby="network-title" class="picture" id="network-picture">',
+           '<title id="network-title">NATO\'s network: partner countries, frameworks, operations and bodies</title>',
+           '<g stroke="#9aa5b1" stroke-width="1.2">']
+    out += [f'<line x1="{pos[a][0]:.1f}" y1="{pos[a][1]:.1f}" x2="{pos[b][0]:.1f}" y2="{pos[b][1]:.1f}"/>'
+            for a, b in edges]
+    out.append("</g>")
+    for iri in sorted(nodes):
+        label, kind = nodes[iri]
+        x, y = pos[iri]
+        r = 16 if iri == NATO else 9
+        out.append(f'<a href={quoteattr(local(iri))} class="node node-{kind}"><title>{escape(label)} ({kind})</title>'
+                   f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="{KIND_COLOURS[kind]}"/>'
+                   f'<text x="{x:.1f}" y="{y + r + 12:.1f}" text-anchor="middle" font-size="12">{escape(label[:34])}</text></a>')
+    for i, (kind, colour) in enumerate(KIND_COLOURS.items()):
+        out.append(f'<g class="legend"><circle cx="20" cy="{20 + i * 20}" r="6" fill="{colour}"/>'
+                   f'<text x="32" y="{24 + i * 20}" font-size="12">{kind}</text></g>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def timeline_svg(rows: list[dict], local, width: int = 1000) -> str:
+    """Dated events from 1949 to 2008 on a horizontal axis, each linking to its page and sentence."""
+    first, last = 1945, 2010
+    x = lambda year: 40 + (int(year) - first) / (last - first) * (width - 80)
+    height = 120 + 34 * len(rows)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+           f'aria-labelledby="timeline-title" class="picture" id="timeline-picture">',
+           '<title id="timeline-title">Timeline of the dated events the article mentions</title>',
+           f'<line x1="40" y1="60" x2="{width - 40}" y2="60" stroke="#444" stroke-width="2"/>']
+    for decade in range(1950, 2011, 10):
+        out.append(f'<g font-size="12"><line x1="{x(decade):.1f}" y1="54" x2="{x(decade):.1f}" y2="66" stroke="#444"/>'
+                   f'<text x="{x(decade):.1f}" y="44" text-anchor="middle">{decade}</text></g>')
+    for i, row in enumerate(rows):
+        cx, cy = x(row["year"]), 100 + i * 34
+        anchor = "end" if cx > width * 0.6 else "start"
+        tx = cx - 12 if anchor == "end" else cx + 12
+        out.append(f'<line x1="{cx:.1f}" y1="60" x2="{cx:.1f}" y2="{cy:.1f}" stroke="#bbb" stroke-dasharray="2,3"/>')
+        out.append(f'<a href={quoteattr(local(row["event"]))} class="event"><title>{escape(row["label"])}</title>'
+                   f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="7" fill="#1f4e79"/>'
+                   f'<text x="{tx:.1f}" y="{cy + 4:.1f}" text-anchor="{anchor}" font-size="13">'
+                   f'{escape(row["when"])}: {escape(row["label"][:80])}</text></a>')
+        sx = tx + (-1 if anchor == "end" else 1) * 0
+        out.append(f'<a href={quoteattr(local(row["source"]))} class="source"><title>the sentence behind it</title>'
+                   f'<text x="{sx:.1f}" y="{cy + 18:.1f}" text-anchor="{anchor}" font-size="10" fill="#555">'
+                   f'source: {escape(row["source"].rsplit("/", 1)[-1])}</text></a>')
+    out.append("</svg>")
+    return "\n".join(out)
