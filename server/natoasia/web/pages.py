@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory
 from rdflib import Graph
 
-from ..namespaces import PREFIXES
+from ..rdfio import canonical, serialize_triples, sorted_triples
 from ..sources import data_root
 from . import ontodoc, pictures
 from .negotiation import choose
@@ -102,11 +103,18 @@ def _not_found(_exc):
 
 
 @lru_cache(maxsize=1)
-def _ontology_doc(root: str) -> dict:
+def _ontology_graph(root: str) -> Graph:
     graph = Graph()
-    for path in sorted((data_root() / "ontology").glob("*.ttl")):
+    for path in sorted((Path(root) / "ontology").glob("*.ttl")):
         graph.parse(path, format="turtle")
-    return ontodoc.document(graph)
+    return graph
+
+
+@lru_cache(maxsize=8)
+def _ontology_rdf(root: str, media_type: str) -> bytes:
+    fmt = {"text/turtle": ox.RdfFormat.TURTLE, "application/ld+json": ox.RdfFormat.JSON_LD,
+           "application/n-triples": ox.RdfFormat.N_TRIPLES, "application/rdf+xml": ox.RdfFormat.RDF_XML}[media_type]
+    return serialize_triples(sorted_triples(canonical(_ontology_graph(root))), fmt)
 
 
 @bp.route("/ontology")
@@ -117,21 +125,14 @@ def ontology(extension: str | None = None):
     if media_type is None:
         abort(406)
     if media_type == "text/html":
-        response = Response(render_template("ontology.html", doc=_ontology_doc(str(data_root()))))
+        response = Response(render_template("ontology.html",
+                                            doc=ontodoc.document(_ontology_graph(str(data_root())))))
     else:
-        query = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <https://w3id.org/natoasia/graph/ontology> { ?s ?p ?o } }"
-        outcome = engine().evaluate(_internal(query, graph=media_type))
-        response = Response(outcome.body, content_type=media_type)
+        response = Response(_ontology_rdf(str(data_root()), media_type), content_type=media_type)
     response.headers["Content-Location"] = f"/ontology.{EXTENSION_OF[media_type]}"
     response.headers["Link"] = alternates("/ontology")
     response.vary.add("Accept")
     return response
-
-
-def _internal(query: str, graph: str | None = None, solutions: str | None = "application/sparql-results+json"):
-    from .protocol import QueryRequest
-
-    return QueryRequest(query, [], [], solutions, graph, None)
 
 
 def competency_questions() -> list[dict]:

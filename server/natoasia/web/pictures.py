@@ -64,12 +64,13 @@ def network_data(select) -> tuple[dict, list]:
     return nodes, sorted(edges)
 
 
-def layout(nodes: list[str], edges: list[tuple[str, str]], width: float, height: float, seed: int = 7) -> dict:
-    """A deterministic force-directed layout (Fruchterman–Reingold) inside width × height."""
+def layout(nodes: list[str], edges: list[tuple[str, str]], width: float, height: float, seed: int = 7,
+           left: float = 60) -> dict:
+    """A deterministic force-directed layout (Fruchterman–Reingold) inside [left, width] × height."""
     rng = random.Random(seed)
-    pos = {n: [rng.uniform(0.2, 0.8) * width, rng.uniform(0.2, 0.8) * height] for n in nodes}
+    pos = {n: [rng.uniform(left + 0.1 * width, 0.9 * width), rng.uniform(0.2, 0.8) * height] for n in nodes}
     if NATO in pos:
-        pos[NATO] = [width / 2, height / 2]
+        pos[NATO] = [(left + width) / 2, height / 2]
     k = 0.9 * math.sqrt(width * height / max(len(nodes), 1))
     temperature = width / 8
     for _ in range(250):
@@ -92,15 +93,15 @@ def layout(nodes: list[str], edges: list[tuple[str, str]], width: float, height:
                 continue
             dx, dy = move[n]
             d = max(math.hypot(dx, dy), 0.01)
-            pos[n][0] = min(width - 60, max(60, pos[n][0] + dx / d * min(d, temperature)))
-            pos[n][1] = min(height - 30, max(30, pos[n][1] + dy / d * min(d, temperature)))
+            pos[n][0] = min(width - 80, max(left + 20, pos[n][0] + dx / d * min(d, temperature)))
+            pos[n][1] = min(height - 40, max(30, pos[n][1] + dy / d * min(d, temperature)))
         temperature *= 0.97
     return pos
 
 
-def network_svg(nodes: dict, edges: list, local, width: int = 1000, height: int = 700) -> str:
+def network_svg(nodes: dict, edges: list, local, width: int = 1100, height: int = 820) -> str:
     """The network as SVG: coloured by kind, each node a link to its page, with a legend."""
-    pos = layout(sorted(nodes), edges, width, height)
+    pos = layout(sorted(nodes), edges, width, height, left=140)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
            f'aria-labelledby="network-title" class="picture" id="network-picture">',
            '<title id="network-title">NATO\'s network: partner countries, frameworks, operations and bodies</title>',
@@ -136,13 +137,14 @@ def timeline_svg(rows: list[dict], local, width: int = 1000) -> str:
                    f'<text x="{x(decade):.1f}" y="44" text-anchor="middle">{decade}</text></g>')
     for i, row in enumerate(rows):
         cx, cy = x(row["year"]), 100 + i * 34
-        anchor = "end" if cx > width * 0.6 else "start"
+        text = f'{row["when"]}: {row["label"]}'[:90]
+        anchor = "start" if cx + 12 + 6.6 * len(text) < width - 10 else "end"
         tx = cx - 12 if anchor == "end" else cx + 12
         out.append(f'<line x1="{cx:.1f}" y1="60" x2="{cx:.1f}" y2="{cy:.1f}" stroke="#bbb" stroke-dasharray="2,3"/>')
         out.append(f'<a href={quoteattr(local(row["event"]))} class="event"><title>{escape(row["label"])}</title>'
                    f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="7" fill="#1f4e79"/>'
                    f'<text x="{tx:.1f}" y="{cy + 4:.1f}" text-anchor="{anchor}" font-size="13">'
-                   f'{escape(row["when"])}: {escape(row["label"][:80])}</text></a>')
+                   f'{escape(text)}</text></a>')
         sx = tx + (-1 if anchor == "end" else 1) * 0
         out.append(f'<a href={quoteattr(local(row["source"]))} class="source"><title>the sentence behind it</title>'
                    f'<text x="{sx:.1f}" y="{cy + 18:.1f}" text-anchor="{anchor}" font-size="10" fill="#555">'

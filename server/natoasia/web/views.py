@@ -14,6 +14,15 @@ PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 DEFINITIONS = ("http://www.w3.org/2004/02/skos/core#definition", "http://purl.org/dc/terms/description")
 CITES = ("http://www.w3.org/ns/prov#wasDerivedFrom", "https://w3id.org/natoasia/ontology#attestedBy")
 HIDDEN = {LABEL, PREF_LABEL, *CITES, *DEFINITIONS, RDF_TYPE}
+#: Super-properties the reasoner adds (org:member beside nat:member …): shown once, as the project's own.
+ENTAILED_DUPLICATES = ("http://www.w3.org/ns/org#", "https://schema.org/", "http://purl.org/dc/terms/subject",
+                       "http://www.w3.org/ns/prov#wasAttributedTo", "http://www.w3.org/ns/prov#wasAssociatedWith",
+                       "http://www.w3.org/2006/time#hasTime")
+
+
+def shown(predicate: str) -> bool:
+    """Whether a predicate is listed on pages (labels, sources and entailed duplicates are not)."""
+    return predicate not in HIDDEN and not predicate.startswith(ENTAILED_DUPLICATES)
 
 
 @dataclass
@@ -84,7 +93,7 @@ class Describer:
     def properties(self, iri: str) -> list[tuple[str, list[Value]]]:
         rows = []
         for predicate, objects in sorted(self.out.get(iri, {}).items(), key=lambda kv: self.label(kv[0])):
-            if predicate not in HIDDEN:
+            if shown(predicate):
                 rows.append((self.label(predicate), sorted((self.value(o) for o in objects), key=lambda v: v.text)))
         return rows
 
@@ -98,10 +107,11 @@ class Describer:
 
     def page(self, iri: str) -> Page:
         definition = next((v.value for key in DEFINITIONS for v in self.out[iri].get(key, [])), None)
-        facts, incoming = [], []
+        facts, incoming, seen = [], [], set()
         for subject, predicate in sorted(set(self.incoming.get(iri, [])), key=lambda sp: (self.label(sp[0]), sp[1])):
-            if subject == iri or predicate == RDF_TYPE:
+            if subject == iri or not shown(predicate) or subject in seen:
                 continue
+            seen.add(subject)
             node = Value(self.label(subject), self.local(subject))
             if any(self.out[subject].get(c) for c in CITES[:1]):
                 facts.append(Fact(node, self.label(predicate), self.properties(subject), self.quotes(subject)))
