@@ -108,3 +108,11 @@ def test_pictures_link_every_node_to_its_page(client):
 def test_browsers_asking_the_endpoint_get_the_query_page(client):
     response = client.get("/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert response.status_code == 303 and response.headers["Location"].endswith("/query")
+
+
+def test_dataset_graph_and_version_iris_answer(client):
+    assert client.get("/dataset").status_code == 303
+    facts = client.get("/graph/facts")
+    assert facts.status_code == 200 and facts.mimetype == "text/turtle"
+    assert client.get("/graph/nothing").status_code == 404
+    assert client.get("/ontology/0.1.0", headers={"Accept": "text/turtle"}).status_code == 200

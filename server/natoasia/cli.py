@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import __version__
+from . import BASE, __version__
 from .findings import as_json, as_text, as_turtle
 from .formats import CLI_FORMATS
 from .sources import SourceError
@@ -148,6 +148,8 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--load", action="append", metavar="FILE[=GRAPH_IRI]",
                        help="add an RDF file as a named graph (repeatable)")
     serve.add_argument("--data", default="build/dataset", help="the built dataset (built here if missing or stale)")
+    serve.add_argument("--public-base", default=BASE,
+                       help=f"the base of the IRIs this server answers for at its own paths (default {BASE})")
     serve.set_defaults(run=cmd_serve)
 
     stats = verbs.add_parser("stats", help="count classes, entities, facts and sentences cited")

@@ -68,7 +68,7 @@ def run(args) -> int:
     dataset = ensure_built(Path(args.data))
     loads = [parse_load(spec) for spec in args.load or []]
     settings = Settings(dataset=dataset, loads=loads, workers=args.workers, timeout=args.timeout,
-                        cache_bytes=int(args.cache_mb * 1024 * 1024))
+                        cache_bytes=int(args.cache_mb * 1024 * 1024), public_base=args.public_base)
     Engine(settings)  # checks the dataset and every --load file before the server starts
     NatoasiaServer(settings, args.host, args.port, args.threads, args.http_workers).run()
     return 0

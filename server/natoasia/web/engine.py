@@ -102,17 +102,22 @@ class Engine:
 
     def select(self, query: str) -> list[dict]:
         """Run an internal SELECT and return its rows as dicts of pyoxigraph terms (for pages)."""
-        outcome = self.evaluate(QueryRequest(query, [], [], "application/sparql-results+json", None, None))
+        outcome = self.evaluate(QueryRequest(query, [], [], "application/sparql-results+json", None, None),
+                                internal=True)
         if outcome.status != 200:
             raise ProtocolError(outcome.status, outcome.body.decode())
         return json_rows(outcome.body)
 
-    def evaluate(self, request: QueryRequest, base_iri: str | None = None) -> Outcome:
-        """Check, then evaluate a query request; every refusal is a :class:`ProtocolError`."""
+    def evaluate(self, request: QueryRequest, base_iri: str | None = None, internal: bool = False) -> Outcome:
+        """Check, then evaluate a query request; every refusal is a :class:`ProtocolError`.
+
+        ``internal`` queries are the server's own (pages, named-graph documents): the row and byte
+        caps, which protect against arbitrary user queries, do not apply to them.
+        """
         if not request.query or not request.query.strip():
             raise ProtocolError(400, "the query is empty")
         key = (request.query, tuple(request.default_graphs), tuple(request.named_graphs),
-               request.solution_format, request.graph_format, base_iri)
+               request.solution_format, request.graph_format, base_iri, internal)
         cached = self.cache.get(key)
         if cached is not None:
             self.metrics.event("cache_hits")
@@ -135,8 +140,8 @@ class Engine:
             named_graphs=request.named_graphs if request.named_graphs else None,
             solution_format=request.solution_format,
             graph_format=request.graph_format,
-            max_rows=self.settings.max_rows,
-            max_bytes=self.settings.max_response_bytes,
+            max_rows=10**9 if internal else self.settings.max_rows,
+            max_bytes=10**12 if internal else self.settings.max_response_bytes,
             base_iri=base_iri,
         )
         try:

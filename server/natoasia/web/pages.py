@@ -8,9 +8,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_from_directory
 from rdflib import Graph
 
+from .. import __version__
 from ..rdfio import canonical, serialize_triples, sorted_triples
 from ..sources import data_root
 from . import ontodoc, pictures
@@ -119,11 +120,12 @@ def _ontology_rdf(root: str, media_type: str) -> bytes:
 
 @bp.route("/ontology")
 @bp.route("/ontology.<extension>")
-def ontology(extension: str | None = None):
+@bp.route("/ontology/<version>")
+def ontology(extension: str | None = None, version: str | None = None):
     """The ontology: HTML documentation, or the ontology graph in an RDF format."""
     media_type = negotiated(extension)
-    if media_type is None:
-        abort(406)
+    if media_type is None or (version is not None and version != __version__):
+        abort(406 if media_type is None else 404)
     if media_type == "text/html":
         response = Response(render_template("ontology.html",
                                             doc=ontodoc.document(_ontology_graph(str(data_root())))))
@@ -188,6 +190,25 @@ def _dump_names() -> set[str]:
     from ..build import DUMPS, VOID_FILE
 
     return {name for name, *_ in DUMPS} | {VOID_FILE}
+
+
+@bp.route("/dataset")
+def dataset():
+    """The dataset's IRI: see its VoID description."""
+    return redirect("/.well-known/void", code=303)
+
+
+@bp.route("/graph/<name>")
+def named_graph(name: str):
+    """A named graph of the dataset (ontology, facts, entailments, loaded files), as Turtle."""
+    iri = public_base() + "graph/" + name
+    if iri not in engine().graphs:
+        return not_found(iri)
+    from .protocol import QueryRequest
+
+    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
+    outcome = engine().evaluate(QueryRequest(query, [], [], None, "text/turtle", None), internal=True)
+    return Response(outcome.body, status=outcome.status, content_type=outcome.media_type)
 
 
 @bp.route("/.well-known/void")
