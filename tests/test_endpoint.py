@@ -168,3 +168,9 @@ def test_access_log_line_per_query(client, caplog):
         get(client, STATES)
     line = next(r.getMessage() for r in caplog.records if r.name == "natoasia.access")
     assert line.startswith("query=") and "status=200" in line and "rows=14" in line and "ms=" in line
+
+
+def test_graph_parameter_that_is_not_an_iri_is_400(client):
+    """Regression (found by tests/test_fuzz.py): an empty default-graph-uri used to crash the query worker."""
+    response = client.get("/sparql?query=ASK%7B%7D&default-graph-uri=")
+    assert response.status_code == 400 and "not an absolute IRI" in response.get_data(as_text=True)

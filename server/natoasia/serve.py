@@ -29,7 +29,7 @@ class NatoasiaServer(BaseApplication):
         options = {
             "bind": f"{self.host}:{self.port}",
             "workers": self.http_workers,
-            "worker_class": "gthread",
+            "worker_class": "natoasia.web.gunicorn_worker.NatoasiaWorker",
             "threads": self.threads,
             "timeout": int(self.settings.timeout) + 30,
             "graceful_timeout": 5,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
+import pyoxigraph as ox
 from flask import Request
 
 from .negotiation import GRAPH_TYPES, SOLUTION_TYPES, choose, resolve_format
@@ -110,8 +111,18 @@ def read_query_request(request: Request, max_body: int, max_query: int) -> Query
             raise ProtocolError(400, f"timeout={values['timeout'][-1]!r} is not a number of seconds") from None
         if not timeout > 0:
             raise ProtocolError(400, "timeout must be a positive number of seconds")
-    return QueryRequest(query, values.get("default-graph-uri", []), values.get("named-graph-uri", []),
-                        solution_format, graph_format, timeout)
+    default_graphs = [_graph_iri(v, "default-graph-uri") for v in values.get("default-graph-uri", [])]
+    named_graphs = [_graph_iri(v, "named-graph-uri") for v in values.get("named-graph-uri", [])]
+    return QueryRequest(query, default_graphs, named_graphs, solution_format, graph_format, timeout)
+
+
+def _graph_iri(value: str, parameter: str) -> str:
+    """A graph IRI parameter, checked to be an absolute IRI."""
+    try:
+        ox.NamedNode(value)
+    except ValueError as exc:
+        raise ProtocolError(400, f"{parameter}={value!r} is not an absolute IRI ({exc})") from None
+    return value
 
 
 def _formats(request: Request, format_values: list[str]) -> tuple[str | None, str | None]:

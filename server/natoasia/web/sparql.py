@@ -56,6 +56,8 @@ def sparql():
         _cacheable(response, media_type)
     elif status != 200:
         response.headers["Cache-Control"] = "no-store"
+    if status == 413:  # the body was not read: the connection cannot carry another request
+        response.headers["Connection"] = "close"
     return response
 
 

@@ -110,13 +110,13 @@ def execute(store: ox.Store, job: Job) -> Outcome:
         return Outcome(200, job.graph_format, ox.serialize(triples, format=GRAPH_WRITERS[job.graph_format]),
                        rows=len(triples))
     kwargs: dict = {}
-    if job.default_graphs is not None or job.named_graphs is not None:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or []]
-        if job.named_graphs is not None:
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
-    elif job.union_default:
-        kwargs["use_default_graph_as_union"] = True
     try:
+        if job.default_graphs is not None or job.named_graphs is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or []]
+            if job.named_graphs is not None:
+                kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+        elif job.union_default:
+            kwargs["use_default_graph_as_union"] = True
         result = store.query(job.query, base_iri=job.base_iri, **kwargs)
         if isinstance(result, ox.QueryTriples):
             return _graph(result, job)
