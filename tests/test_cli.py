@@ -174,3 +174,10 @@ def test_serve_rejects_a_broken_load_file_with_file_and_line(tmp_path, built):
 def test_serve_rejects_bad_limits(built):
     result = natoasia("serve", "--data", str(built), "--timeout", "0")
     assert result.returncode == 2 and "--timeout" in result.stderr
+
+
+def test_unwritable_output_folder_is_one_line(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = natoasia("build", "--out", str(blocker / "out"))
+    assert result.returncode == 2 and "Traceback" not in result.stderr and result.stderr.count("\n") == 1

@@ -164,11 +164,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
+    except BrokenPipeError:
+        return EXIT_OK
     except (SourceError, CommandError) as exc:
         print(f"natoasia: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    except BrokenPipeError:
-        return EXIT_OK
+    except OSError as exc:  # an output folder that cannot be written, a file that vanished …
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"natoasia: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":

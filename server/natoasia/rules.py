@@ -90,6 +90,23 @@ def _add_edge(edges: dict, a, b) -> None:
     edges.setdefault(b, set())
 
 
+def _hierarchy(ontology: Graph, schema: set, edges: dict, sub, equivalent) -> dict:
+    """Close a class (or property) hierarchy: asserted ``sub`` and ``equivalent`` edges added to
+    ``edges``, the reflexive-transitive closure returned, its statements added to ``schema``."""
+    for a, b in ontology.subject_objects(sub):
+        _add_edge(edges, a, b)
+    for a, b in ontology.subject_objects(equivalent):
+        _add_edge(edges, a, b)
+        _add_edge(edges, b, a)
+    star = _closure(edges)
+    for a, sups in star.items():
+        for b in sups:
+            schema.add((a, sub, b))
+            if a != b and a in star.get(b, ()):
+                schema.add((a, equivalent, b))
+    return star
+
+
 def _nt(term: Node) -> str:
     return term.n3()
 
@@ -106,17 +123,7 @@ def compile_rules(ontology: Graph) -> CompiledRules:
         _add_edge(sco, c, OWL.Thing)
         _add_edge(sco, OWL.Nothing, c)
         schema.add((c, OWL.equivalentClass, c))
-    for a, b in ontology.subject_objects(RDFS.subClassOf):
-        _add_edge(sco, a, b)
-    for a, b in ontology.subject_objects(OWL.equivalentClass):
-        _add_edge(sco, a, b)
-        _add_edge(sco, b, a)
-    sco_star = _closure(sco)
-    for a, sups in sco_star.items():
-        for b in sups:
-            schema.add((a, RDFS.subClassOf, b))
-            if a != b and a in sco_star.get(b, ()):
-                schema.add((a, OWL.equivalentClass, b))
+    sco_star = _hierarchy(ontology, schema, sco, RDFS.subClassOf, OWL.equivalentClass)
 
     # scm-op, scm-dp, scm-spo, scm-eqp1/2: the subproperty closure.
     spo: dict = {}
@@ -125,17 +132,7 @@ def compile_rules(ontology: Graph) -> CompiledRules:
     for p in properties:
         spo.setdefault(p, set())
         schema.add((p, OWL.equivalentProperty, p))
-    for a, b in ontology.subject_objects(RDFS.subPropertyOf):
-        _add_edge(spo, a, b)
-    for a, b in ontology.subject_objects(OWL.equivalentProperty):
-        _add_edge(spo, a, b)
-        _add_edge(spo, b, a)
-    spo_star = _closure(spo)
-    for a, sups in spo_star.items():
-        for b in sups:
-            schema.add((a, RDFS.subPropertyOf, b))
-            if a != b and a in spo_star.get(b, ()):
-                schema.add((a, OWL.equivalentProperty, b))
+    spo_star = _hierarchy(ontology, schema, spo, RDFS.subPropertyOf, OWL.equivalentProperty)
 
     # scm-dom1/2, scm-rng1/2: the domains (ranges) of a property are the superclasses of the domains
     # (ranges) of its superproperties.

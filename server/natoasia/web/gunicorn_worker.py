@@ -28,18 +28,18 @@ class DeadlineSocket:
         """Start a new deadline (for the next request on a kept-alive connection)."""
         self._deadline = time.monotonic() + seconds
 
-    def recv(self, size: int, *flags):
+    def _arm(self) -> None:
         remaining = self._deadline - time.monotonic()
         if remaining <= 0:
             raise socket.timeout("the request did not arrive in time")
         self._sock.settimeout(remaining)
+
+    def recv(self, size: int, *flags):
+        self._arm()
         return self._sock.recv(size, *flags)
 
     def recv_into(self, buffer, *args):
-        remaining = self._deadline - time.monotonic()
-        if remaining <= 0:
-            raise socket.timeout("the request did not arrive in time")
-        self._sock.settimeout(remaining)
+        self._arm()
         return self._sock.recv_into(buffer, *args)
 
     def sendall(self, data, *flags):
