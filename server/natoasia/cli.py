@@ -112,6 +112,19 @@ def cmd_serve(args) -> int:
         raise CommandError(str(exc)) from None
 
 
+def cmd_load(args) -> int:
+    """Load the built dataset's named graphs into an external SPARQL store."""
+    from .load import LoadError, load
+    from .store import ensure_built
+
+    try:
+        loaded = load(ensure_built(Path(args.data)), args.into, batch=args.batch)
+    except LoadError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"loaded {sum(loaded.values())} triples in {len(loaded)} graphs into {args.into}")
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser, one sub-command per verb."""
     main = argparse.ArgumentParser(prog="natoasia", description=__doc__.split("\n\n")[0],
@@ -148,9 +161,16 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--load", action="append", metavar="FILE[=GRAPH_IRI]",
                        help="add an RDF file as a named graph (repeatable)")
     serve.add_argument("--data", default="build/dataset", help="the built dataset (built here if missing or stale)")
+    serve.add_argument("--store", metavar="URL", help="query an external SPARQL endpoint instead of the embedded store")
     serve.add_argument("--public-base", default=BASE,
                        help=f"the base of the IRIs this server answers for at its own paths (default {BASE})")
     serve.set_defaults(run=cmd_serve)
+
+    load = verbs.add_parser("load", help="load the built dataset into an external SPARQL store")
+    load.add_argument("--into", required=True, metavar="URL", help="the store's SPARQL Update endpoint")
+    load.add_argument("--batch", type=int, default=5000, help="triples per INSERT DATA (default 5000)")
+    load.add_argument("--data", default="build/dataset", help="the built dataset (built here if missing or stale)")
+    load.set_defaults(run=cmd_load)
 
     stats = verbs.add_parser("stats", help="count classes, entities, facts and sentences cited")
     stats.add_argument("--format", choices=("text", "json"), default="text")

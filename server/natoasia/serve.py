@@ -50,9 +50,11 @@ class NatoasiaServer(BaseApplication):
         engine = Engine(self.settings, metrics=self.metrics)
         app = create_app(self.settings, engine=engine)
         graphs = len(engine.graphs)
+        backend = (f"the store at {self.settings.store_url}" if self.settings.store_url
+                   else f"{self.settings.workers} query workers")
         print(f"natoasia: serving {sum(engine.graphs.values())} triples in {graphs} named graphs "
               f"(default graph: their union) at http://{self.host}:{self.port}/sparql "
-              f"with {self.settings.workers} query workers, time limit {self.settings.timeout:g} s",
+              f"with {backend}, time limit {self.settings.timeout:g} s",
               file=sys.stderr, flush=True)
         # Long-lived objects (the app, the routes) never need collecting: keep the collector's
         # generation scans short so that they do not add to the latency tail.
@@ -68,7 +70,8 @@ def run(args) -> int:
     dataset = ensure_built(Path(args.data))
     loads = [parse_load(spec) for spec in args.load or []]
     settings = Settings(dataset=dataset, loads=loads, workers=args.workers, timeout=args.timeout,
-                        cache_bytes=int(args.cache_mb * 1024 * 1024), public_base=args.public_base)
+                        cache_bytes=int(args.cache_mb * 1024 * 1024), public_base=args.public_base,
+                        store_url=args.store)
     Engine(settings)  # checks the dataset and every --load file before the server starts
     NatoasiaServer(settings, args.host, args.port, args.threads, args.http_workers).run()
     return 0

@@ -37,6 +37,7 @@ class Settings:
     cache_max_age: int = 300
     cache_bytes: int = 64 * 1024 * 1024
     public_base: str = BASE
+    store_url: str | None = None  # an external SPARQL endpoint instead of the embedded store
 
 
 def parse_load(spec: str) -> tuple[str, str]:
@@ -73,8 +74,12 @@ class Engine:
             self.graphs[graph] = check_load(path)
             digest.update(graph.encode() + Path(path).read_bytes())
         self.version = digest.hexdigest()[:20]
-        self.pool = QueryPool(str(settings.dataset / "natoasia.nq"), settings.loads, settings.workers,
-                              on_event=self.metrics.event)
+        if settings.store_url:
+            from .external import ExternalStore
+            self.pool = ExternalStore(settings.store_url, on_event=self.metrics.event)
+        else:
+            self.pool = QueryPool(str(settings.dataset / "natoasia.nq"), settings.loads, settings.workers,
+                                  on_event=self.metrics.event)
         self.cache = ResultCache(settings.cache_bytes)
 
     def start(self) -> None:
