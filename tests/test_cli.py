@@ -181,3 +181,16 @@ def test_unwritable_output_folder_is_one_line(tmp_path):
     blocker.write_text("not a folder")
     result = natoasia("build", "--out", str(blocker / "out"))
     assert result.returncode == 2 and "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_fast_engines_build_the_same_dataset_and_find_the_same_violation(data_copy, tmp_path):
+    slow, fast = tmp_path / "slow", tmp_path / "fast"
+    assert natoasia("build", "--out", str(slow)).returncode == 0
+    assert natoasia("build", "--fast", "--out", str(fast)).returncode == 0
+    for path in sorted(slow.iterdir()):
+        assert path.read_bytes() == (fast / path.name).read_bytes(), path.name
+    graph = data_copy / "graph" / "contributions.ttl"
+    graph.write_text(graph.read_text(encoding="utf-8").replace("nat:isApproximate true ;", "", 1), encoding="utf-8")
+    lines = [natoasia("validate", *flags).stdout for flags in ([], ["--fast"])]
+    assert all("shape=<https://w3id.org/natoasia/shapes#Contribution>" in out for out in lines)
+    assert all(out.splitlines()[-1].startswith("DOES NOT CONFORM: 1 violation") for out in lines)

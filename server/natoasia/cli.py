@@ -27,7 +27,7 @@ def cmd_validate(args) -> int:
     """Run every check on the sources and print the report."""
     from .validate import validate
 
-    result = validate(article=args.article)
+    result = validate(article=args.article, fast=args.fast)
     writer = {"text": as_text, "json": as_json, "turtle": as_turtle}[args.format]
     sys.stdout.write(writer(result.findings))
     return EXIT_OK if result.conforms else EXIT_VIOLATIONS
@@ -38,7 +38,7 @@ def cmd_build(args) -> int:
     from .build import build
     from .validate import validate
 
-    result = validate(article=args.article)
+    result = validate(article=args.article, fast=args.fast)
     if not result.conforms:
         sys.stdout.write(as_text(result.findings))
         raise CommandError("the sources do not conform; nothing was built (run `natoasia validate`)")
@@ -135,11 +135,14 @@ def parser() -> argparse.ArgumentParser:
     validate = verbs.add_parser("validate", help="check syntax, vocabularies, SHACL shapes, OWL RL consistency, quotes")
     validate.add_argument("--format", choices=("text", "turtle", "json"), default="text")
     validate.add_argument("--article", help="article.txt to check quotes against (default: ../shared/source)")
+    validate.add_argument("--fast", action="store_true",
+                          help="SHACL and OWL RL compiled to SPARQL on pyoxigraph (for large graphs)")
     validate.set_defaults(run=cmd_validate)
 
     build = verbs.add_parser("build", help="write the dataset dumps and VoID")
     build.add_argument("--out", default="build/dataset", help="output folder (default: build/dataset)")
     build.add_argument("--article", help="article.txt to check quotes against")
+    build.add_argument("--fast", action="store_true", help="validate and reason with the SPARQL-compiled engines")
     build.set_defaults(run=cmd_build)
 
     query = verbs.add_parser("query", help="run a SPARQL query on the built dataset")
@@ -168,7 +171,7 @@ def parser() -> argparse.ArgumentParser:
 
     load = verbs.add_parser("load", help="load the built dataset into an external SPARQL store")
     load.add_argument("--into", required=True, metavar="URL", help="the store's SPARQL Update endpoint")
-    load.add_argument("--batch", type=int, default=5000, help="triples per INSERT DATA (default 5000)")
+    load.add_argument("--batch", type=int, default=1000, help="triples per INSERT DATA (default 1000)")
     load.add_argument("--data", default="build/dataset", help="the built dataset (built here if missing or stale)")
     load.set_defaults(run=cmd_load)
 

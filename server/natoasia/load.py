@@ -30,7 +30,21 @@ def update(endpoint: str, text: str, timeout: float = 300) -> None:
         raise LoadError(f"{endpoint} cannot be reached: {exc.reason}") from None
 
 
-def load(dataset: Path, endpoint: str, batch: int = 5000, out=sys.stderr) -> dict[str, int]:
+def insert(endpoint: str, verb: str, graph: str, lines: list[str]) -> None:
+    """Insert ``lines`` into ``graph``; a batch the store refuses (Virtuoso's SPARQL compiler runs out of
+    memory on large ones) is split in halves and retried, down to 100 triples."""
+    where = " WHERE {}" if verb == "INSERT" else ""
+    try:
+        update(endpoint, f"{verb} {{ GRAPH <{graph}> {{\n" + "\n".join(lines) + f"\n}} }}{where}")
+    except LoadError:
+        if len(lines) <= 100 or verb == "INSERT":  # blank-node batches must stay whole
+            raise
+        half = len(lines) // 2
+        insert(endpoint, verb, graph, lines[:half])
+        insert(endpoint, verb, graph, lines[half:])
+
+
+def load(dataset: Path, endpoint: str, batch: int = 1000, out=sys.stderr) -> dict[str, int]:
     """Replace each named graph of the built dataset in the store; return triples loaded per graph."""
     graphs: dict[str, list[str]] = defaultdict(list)
     blank: dict[str, list[str]] = defaultdict(list)
@@ -50,8 +64,7 @@ def load(dataset: Path, endpoint: str, batch: int = 5000, out=sys.stderr) -> dic
         update(endpoint, f"DROP SILENT GRAPH <{graph}>")
         done = 0
         for verb, chunk in batches:
-            where = " WHERE {}" if verb == "INSERT" else ""
-            update(endpoint, f"{verb} {{ GRAPH <{graph}> {{\n" + "\n".join(chunk) + f"\n}} }}{where}")
+            insert(endpoint, verb, graph, chunk)
             done += len(chunk)
             print(f"\rloading <{graph}>: {done}/{len(lines) + len(blank[graph])} triples "
                   f"({time.monotonic() - started:.1f} s)", end="", file=out, flush=True)
