@@ -45,31 +45,7 @@ from natoasia import ENTAILMENTS_GRAPH, FACTS_GRAPH, ID_NS, ONTOLOGY_GRAPH, ONTO
 from natoasia.rules import rule_closure_ntriples  # noqa: E402
 from natoasia.sources import load_sources  # noqa: E402
 from natoasia.synth import _block, _prelude, write_file  # noqa: E402
-
-VIRTUOSO_INI = """[Database]
-DatabaseFile = {dir}/virtuoso.db
-ErrorLogFile = {dir}/virtuoso.log
-LockFile = {dir}/virtuoso.lck
-TransactionFile = {dir}/virtuoso.trx
-xa_persistent_file = {dir}/virtuoso.pxa
-[TempDatabase]
-DatabaseFile = {dir}/virtuoso-temp.db
-TransactionFile = {dir}/virtuoso-temp.trx
-[Parameters]
-ServerPort = 127.0.0.1:{sql_port}
-DisableUnixSocket = 1
-DirsAllowed = .
-NumberOfBuffers = 170000
-MaxDirtyBuffers = 130000
-[HTTPServer]
-ServerPort = 127.0.0.1:{http_port}
-ServerRoot = {dir}
-ServerThreads = 10
-MaxClientConnections = 10
-[SPARQL]
-ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 30
-"""
+from natoasia.virtuoso import ThrowawayVirtuoso  # noqa: E402
 
 RDFS_LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
 
@@ -265,31 +241,16 @@ def measure_server(name: str, size: int, dataset: Path, paths: list[str], mix: P
 
 
 class Virtuoso:
-    """A throw-away Virtuoso Open Source in ``folder`` on 127.0.0.1 (as tests/conftest.py starts it)."""
+    """A throw-away Virtuoso (natoasia.virtuoso) with its peak memory sampled while it runs."""
 
     def __init__(self, folder: Path, start_timeout: float):
-        self.folder, self.process, self.sampler, self.log = folder, None, None, None
-        folder.mkdir(parents=True, exist_ok=True)
-        self.sql_port, http_port = free_port(), free_port()
-        (folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(dir=folder, sql_port=self.sql_port,
-                                                                 http_port=http_port))
-        self.endpoint = f"http://127.0.0.1:{http_port}/sparql"
-        self.log = (folder / "stdout.log").open("w")
-        started = time.monotonic()
-        self.process = subprocess.Popen(["virtuoso-t", "-f", "-c", str(folder / "virtuoso.ini")], cwd=folder,
-                                        stdout=self.log, stderr=subprocess.STDOUT)
-        self.sampler = RssSampler(self.process.pid)
-        if not wait_for(self.endpoint + "?query=ASK%7B%7D", self.process, start_timeout):
-            raise RuntimeError("Virtuoso did not start: " + (folder / "stdout.log").read_text()[-2000:])
-        self.start_s = time.monotonic() - started
-        subprocess.run(["isql-vt", f"127.0.0.1:{self.sql_port}", "dba", "dba",
-                        'exec=GRANT SPARQL_UPDATE TO "SPARQL";'], check=True, capture_output=True, timeout=60)
+        self.store = ThrowawayVirtuoso(folder, buffers=170_000, max_seconds=30, start_timeout=start_timeout)
+        self.endpoint, self.start_s = self.store.endpoint, self.store.start_seconds
+        self.sampler = RssSampler(self.store.process.pid)
 
     def close(self) -> float:
         peak = self.sampler.stop() if self.sampler else 0.0
-        stop(self.process, 60)
-        if self.log:
-            self.log.close()
+        self.store.close()
         return peak
 
 

@@ -24,6 +24,18 @@ def sources():
 
 
 @pytest.fixture(scope="session")
+def shapes(sources):
+    """The SHACL shapes graph."""
+    return sources.union("shapes")
+
+
+@pytest.fixture(scope="session")
+def data(sources):
+    """Ontology and asserted facts together, as SHACL validation sees them."""
+    return sources.union("ontology", "graph")
+
+
+@pytest.fixture(scope="session")
 def validation(sources):
     """One run of every validation check on the sources."""
     return validate(sources=sources)
@@ -139,76 +151,25 @@ def live_server(built, tmp_path_factory):
     log.close()
 
 
-VIRTUOSO_INI = """[Database]
-DatabaseFile = {dir}/virtuoso.db
-ErrorLogFile = {dir}/virtuoso.log
-LockFile = {dir}/virtuoso.lck
-TransactionFile = {dir}/virtuoso.trx
-xa_persistent_file = {dir}/virtuoso.pxa
-[TempDatabase]
-DatabaseFile = {dir}/virtuoso-temp.db
-TransactionFile = {dir}/virtuoso-temp.trx
-[Parameters]
-ServerPort = 127.0.0.1:{sql_port}
-DisableUnixSocket = 1
-DirsAllowed = .
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
-[HTTPServer]
-ServerPort = 127.0.0.1:{http_port}
-ServerRoot = {dir}
-ServerThreads = 10
-MaxClientConnections = 10
-[SPARQL]
-ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 5
-"""
-
-
 @pytest.fixture(scope="session")
 def virtuoso(built, tmp_path_factory):
     """A throw-away Virtuoso Open Source on 127.0.0.1 with the built dataset loaded by ``natoasia load``."""
-    import shutil
     import subprocess
     import sys
-    import time
-    import urllib.request
 
-    binary, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
-    if binary is None or isql is None:
-        pytest.fail("Virtuoso is not installed (Debian package virtuoso-opensource; .ci/run installs it)")
-    folder = tmp_path_factory.mktemp("virtuoso")
-    sql_port, http_port = _free_port(), _free_port()
-    (folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(dir=folder, sql_port=sql_port, http_port=http_port))
-    log = (folder / "stdout.log").open("w")
-    process = subprocess.Popen([binary, "-f", "-c", str(folder / "virtuoso.ini")], cwd=folder, stdout=log,
-                               stderr=subprocess.STDOUT)
-    endpoint = f"http://127.0.0.1:{http_port}/sparql"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(endpoint + "?query=ASK%7B%7D", timeout=2):
-                break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                log.close()
-                pytest.fail("Virtuoso did not start: " + (folder / "stdout.log").read_text()[-2000:])
-            time.sleep(0.5)
+    from natoasia.virtuoso import ThrowawayVirtuoso
+
     try:
-        subprocess.run([isql, f"127.0.0.1:{sql_port}", "dba", "dba", 'exec=GRANT SPARQL_UPDATE TO "SPARQL";'],
-                       check=True, capture_output=True, timeout=60)
-        loaded = subprocess.run([sys.executable, "-m", "natoasia", "load", "--into", endpoint, "--data", str(built)],
+        store = ThrowawayVirtuoso(tmp_path_factory.mktemp("virtuoso"))
+    except RuntimeError as exc:
+        pytest.fail(f"{exc} (.ci/run installs it)")
+    try:
+        loaded = subprocess.run([sys.executable, "-m", "natoasia", "load", "--into", store.endpoint, "--data", str(built)],
                                 capture_output=True, text=True, timeout=300)
         assert loaded.returncode == 0, loaded.stderr
-        yield endpoint
+        yield store.endpoint
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+        store.close()
 
 
 @pytest.fixture(scope="session")

@@ -19,16 +19,6 @@ SHAPES = "https://w3id.org/natoasia/shapes#"
 
 
 @pytest.fixture(scope="module")
-def shapes(sources):
-    return sources.union("shapes")
-
-
-@pytest.fixture(scope="module")
-def data(sources):
-    return sources.union("ontology", "graph")
-
-
-@pytest.fixture(scope="module")
 def mutated(data, shapes):
     return mutated_copies(data, shapes)
 

@@ -24,16 +24,6 @@ BREAKABLE = {SH.minCount, SH.maxCount, SH["class"], SH.datatype, SH.pattern, SH.
              SH.uniqueLang, SH["in"], SH.lessThan, SH.minLength}
 
 
-@pytest.fixture(scope="module")
-def shapes(sources):
-    return sources.union("shapes")
-
-
-@pytest.fixture(scope="module")
-def data(sources):
-    return sources.union("ontology", "graph")
-
-
 def property_constraints(shapes: Graph):
     """(node shape, property shape, target class, path, constraint, value) for every property shape."""
     for node_shape in sorted(shapes.subjects(RDF.type, SH.NodeShape)):
