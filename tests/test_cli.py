@@ -194,3 +194,22 @@ def test_fast_engines_build_the_same_dataset_and_find_the_same_violation(data_co
     lines = [natoasia("validate", *flags).stdout for flags in ([], ["--fast"])]
     assert all("shape=<https://w3id.org/natoasia/shapes#Contribution>" in out for out in lines)
     assert all(out.splitlines()[-1].startswith("DOES NOT CONFORM: 1 violation") for out in lines)
+
+
+@pytest.mark.parametrize("args,words", [
+    (["load", "--into", "notaurl"], "notaurl is not a SPARQL endpoint URL"),
+    (["load", "--into", "http://127.0.0.1:9/sparql"], "cannot be reached"),
+    (["serve", "--store", "http://127.0.0.1:9/sparql"], "--store http://127.0.0.1:9/sparql"),
+    (["serve", "--port", "99999"], "is not a TCP port"),
+])
+def test_bad_store_url_or_port_is_one_line(built, args, words):
+    result = natoasia(*args, "--data", str(built))
+    assert result.returncode == 2 and "Traceback" not in result.stderr and words in result.stderr
+
+
+def test_query_refuses_to_build_from_sources_that_do_not_conform(data_copy, tmp_path):
+    graph = data_copy / "graph" / "contributions.ttl"
+    graph.write_text(graph.read_text(encoding="utf-8").replace("nat:isApproximate true ;", "", 1), encoding="utf-8")
+    result = natoasia("query", "ASK {}", "--data", str(tmp_path / "ds"))
+    assert result.returncode == 2 and "do not conform (1 violation(s))" in result.stderr
+    assert not (tmp_path / "ds" / "natoasia.nq").exists()

@@ -104,6 +104,8 @@ def cmd_serve(args) -> int:
     """Serve the dataset over the SPARQL 1.1 Protocol."""
     from .serve import run
 
+    if not 0 <= args.port <= 65535:
+        raise CommandError(f"--port {args.port} is not a TCP port (0-65535)")
     if args.timeout <= 0 or min(args.workers, args.threads, args.http_workers) < 1 or args.cache_mb < 0:
         raise CommandError("--timeout, --workers, --threads and --http-workers must be positive, --cache-mb >= 0")
     try:

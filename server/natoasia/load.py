@@ -19,15 +19,17 @@ class LoadError(Exception):
 
 def update(endpoint: str, text: str, timeout: float = 300) -> None:
     """POST one SPARQL Update to ``endpoint``."""
-    request = urllib.request.Request(endpoint, data=text.encode("utf-8"), method="POST",
-                                     headers={"Content-Type": "application/sparql-update"})
     try:
+        request = urllib.request.Request(endpoint, data=text.encode("utf-8"), method="POST",
+                                         headers={"Content-Type": "application/sparql-update"})
         with urllib.request.urlopen(request, timeout=timeout) as response:
             response.read()
     except urllib.error.HTTPError as exc:
         raise LoadError(f"{endpoint} answered {exc.code}: {exc.read().decode('utf-8', 'replace').strip()[:300]}") from None
     except urllib.error.URLError as exc:
         raise LoadError(f"{endpoint} cannot be reached: {exc.reason}") from None
+    except ValueError as exc:  # not an http(s) URL
+        raise LoadError(f"{endpoint} is not a SPARQL endpoint URL ({exc})") from None
 
 
 def insert(endpoint: str, verb: str, graph: str, lines: list[str]) -> None:

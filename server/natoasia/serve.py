@@ -64,6 +64,18 @@ class NatoasiaServer(BaseApplication):
         return app
 
 
+def _check_port(host: str, port: int) -> None:
+    """Fail with a clear message before gunicorn does with a log of retries."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            raise ValueError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
 def run(args) -> int:
     """Build the dataset if needed, then serve it until interrupted."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -72,6 +84,13 @@ def run(args) -> int:
     settings = Settings(dataset=dataset, loads=loads, workers=args.workers, timeout=args.timeout,
                         cache_bytes=int(args.cache_mb * 1024 * 1024), public_base=args.public_base,
                         store_url=args.store)
-    Engine(settings)  # checks the dataset and every --load file before the server starts
+    engine = Engine(settings)  # checks the dataset and every --load file before the server starts
+    if settings.store_url:
+        from .web.pool import QueryTimeout, WorkerLost
+        try:
+            engine.pool.start()
+        except (WorkerLost, QueryTimeout, ValueError) as exc:
+            raise ValueError(f"--store {settings.store_url}: {exc}") from None
+    _check_port(args.host, args.port)
     NatoasiaServer(settings, args.host, args.port, args.threads, args.http_workers).run()
     return 0

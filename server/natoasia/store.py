@@ -7,16 +7,27 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .build import build, is_current
-from .sources import load_sources
+from .sources import SourceError, load_sources
 
 DEFAULT_BUILD_DIR = Path("build") / "dataset"
 
 
 def ensure_built(out: Path = DEFAULT_BUILD_DIR) -> Path:
-    """Build the dataset into ``out`` unless it already holds a build of the current sources."""
+    """Validate and build the dataset into ``out`` unless it already holds a build of the current sources.
+
+    Raises :class:`~natoasia.sources.SourceError` when the sources do not conform: nothing is built or
+    served from a graph that fails validation.
+    """
+    from .validate import validate
+
     sources = load_sources()
     if not is_current(out, sources):
-        build(out, sources=sources)
+        result = validate(sources=sources)
+        if not result.conforms:
+            violations = sum(f.severity == "Violation" for f in result.findings)
+            raise SourceError(sources.root, f"the sources do not conform ({violations} violation(s)); "
+                                            "nothing was built — run `natoasia validate` to see them")
+        build(out, sources=sources, inferred=result.inferred)
     return out
 
 
