@@ -12,24 +12,48 @@ import sys
 from pathlib import Path
 
 from . import BASE, __version__
-from .findings import as_json, as_text, as_turtle
+from .findings import Finding, as_github, as_json, as_text, as_turtle
 from .formats import CLI_FORMATS
 from .sources import SourceError
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+UNSANDBOXED_HELP = ("run even where the kernel cannot confine query evaluation (seccomp, Landlock): "
+                    "a query would then be stopped only by the query check")
 
 
 class CommandError(Exception):
     """An error to report on one line, exiting with code 2."""
 
 
+VALIDATE_FORMATS = ("text", "turtle", "json", "github", "junit")
+
+
 def cmd_validate(args) -> int:
-    """Run every check on the sources and print the report."""
+    """Run every check on the sources and print the report.
+
+    In the CI formats (github, junit) a file that does not parse is reported in the format too,
+    before the one-line error and exit code 2, so that CI shows it where it shows the rest.
+    """
+    from .junit import as_junit, test_cases
+    from .shacl import declared_shapes
+    from .sources import load_sources
     from .validate import validate
 
-    result = validate(article=args.article, fast=args.fast)
-    writer = {"text": as_text, "json": as_json, "turtle": as_turtle}[args.format]
-    sys.stdout.write(writer(result.findings))
+    try:
+        sources = load_sources(Path(args.data) if args.data else None, Path(args.extend) if args.extend else None)
+    except SourceError as exc:
+        broken = Finding(check="syntax", file=exc.path, line=exc.line, message=exc.message)
+        if args.format == "github":
+            sys.stdout.write(as_github([broken]))
+        elif args.format == "junit":
+            sys.stdout.write(as_junit([broken], {"syntax": [exc.path]}))
+        raise
+    result = validate(sources=sources, article=args.article, fast=args.fast)
+    if args.format == "junit":
+        report = as_junit(result.findings, test_cases(sources, declared_shapes(sources.union("shapes"))))
+    else:
+        report = {"text": as_text, "json": as_json, "turtle": as_turtle, "github": as_github}[args.format](result.findings)
+    sys.stdout.write(report)
     return EXIT_OK if result.conforms else EXIT_VIOLATIONS
 
 
@@ -65,6 +89,7 @@ def cmd_query(args) -> int:
     else:
         raise CommandError("give a query or -f FILE")
     store = open_store(ensure_built(Path(args.data)))
+    _confine(args)
     try:
         result = run_query(store, query)
         data = write_results(result, args.format or _default_format(result))
@@ -76,6 +101,20 @@ def cmd_query(args) -> int:
         raise CommandError(f"{origin}: query failed: {exc}") from None
     sys.stdout.buffer.write(data)
     return EXIT_OK
+
+
+def _confine(args) -> None:
+    """Confine this process before it evaluates user input (see :mod:`natoasia.sandbox`)."""
+    from .sandbox import SandboxUnavailable, confine
+
+    try:
+        confine()
+    except SandboxUnavailable as exc:
+        if not args.allow_unsandboxed:
+            raise CommandError(f"{exc.strerror}: queries cannot be confined on this system "
+                               "(pass --allow-unsandboxed to accept that they could reach the network)") from None
+        print(f"natoasia: warning: {exc.strerror}; evaluating the query unconfined (--allow-unsandboxed)",
+              file=sys.stderr)
 
 
 def _default_format(result) -> str:
@@ -108,6 +147,19 @@ def cmd_serve(args) -> int:
         raise CommandError(f"--port {args.port} is not a TCP port (0-65535)")
     if args.timeout <= 0 or min(args.workers, args.threads, args.http_workers) < 1 or args.cache_mb < 0:
         raise CommandError("--timeout, --workers, --threads and --http-workers must be positive, --cache-mb >= 0")
+    args.sandbox = True
+    if not args.store:  # queries are evaluated here: their workers must be confined
+        from .sandbox import probe
+
+        reason = probe()
+        if reason and not args.allow_unsandboxed:
+            raise CommandError(f"query workers cannot be confined on this system: {reason} "
+                               "(pass --allow-unsandboxed to serve anyway, accepting that a query could reach "
+                               "the network if the query check missed it)")
+        if reason:
+            print(f"natoasia: warning: query workers run unconfined ({reason}); --allow-unsandboxed",
+                  file=sys.stderr)
+            args.sandbox = False
     try:
         return run(args)
     except ValueError as exc:  # a --load file that cannot be read or parsed
@@ -135,7 +187,13 @@ def parser() -> argparse.ArgumentParser:
     verbs = main.add_subparsers(dest="verb", required=True, metavar="COMMAND")
 
     validate = verbs.add_parser("validate", help="check syntax, vocabularies, SHACL shapes, OWL RL consistency, quotes")
-    validate.add_argument("--format", choices=("text", "turtle", "json"), default="text")
+    validate.add_argument("--format", choices=VALIDATE_FORMATS, default="text",
+                          help="text (default), turtle or json (a SHACL report), github (Actions annotations), "
+                               "junit (JUnit XML for GitLab, Jenkins …)")
+    validate.add_argument("--data", metavar="DIR",
+                          help="the folder holding ontology/, graph/ and shapes/ (default: the installed sources)")
+    validate.add_argument("--extend", metavar="DIR",
+                          help="also read DIR's ontology/, graph/ and shapes/ *.ttl (a repository extending the graph)")
     validate.add_argument("--article", help="article.txt to check quotes against (default: ../shared/source)")
     validate.add_argument("--fast", action="store_true",
                           help="SHACL and OWL RL compiled to SPARQL on pyoxigraph (for large graphs)")
@@ -152,6 +210,7 @@ def parser() -> argparse.ArgumentParser:
     query.add_argument("-f", "--file", help="read the query from FILE")
     query.add_argument("--format", choices=CLI_FORMATS, help="table (default for SELECT/ASK), csv, tsv, json, turtle")
     query.add_argument("--data", default="build/dataset", help="the built dataset (built here if missing or stale)")
+    query.add_argument("--allow-unsandboxed", action="store_true", help=UNSANDBOXED_HELP)
     query.set_defaults(run=cmd_query)
 
     serve = verbs.add_parser("serve", help="serve the dataset as a SPARQL 1.1 endpoint")
@@ -167,6 +226,7 @@ def parser() -> argparse.ArgumentParser:
                        help="add an RDF file as a named graph (repeatable)")
     serve.add_argument("--data", default="build/dataset", help="the built dataset (built here if missing or stale)")
     serve.add_argument("--store", metavar="URL", help="query an external SPARQL endpoint instead of the embedded store")
+    serve.add_argument("--allow-unsandboxed", action="store_true", help=UNSANDBOXED_HELP)
     serve.add_argument("--public-base", default=BASE,
                        help=f"the base of the IRIs this server answers for at its own paths (default {BASE})")
     serve.set_defaults(run=cmd_serve)

@@ -83,7 +83,7 @@ def run(args) -> int:
     loads = [parse_load(spec) for spec in args.load or []]
     settings = Settings(dataset=dataset, loads=loads, workers=args.workers, timeout=args.timeout,
                         cache_bytes=int(args.cache_mb * 1024 * 1024), public_base=args.public_base,
-                        store_url=args.store)
+                        store_url=args.store, sandbox=args.sandbox)
     engine = Engine(settings)  # checks the dataset and every --load file before the server starts
     if settings.store_url:
         from .web.pool import QueryTimeout, WorkerLost

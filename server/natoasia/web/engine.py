@@ -38,6 +38,7 @@ class Settings:
     cache_bytes: int = 64 * 1024 * 1024
     public_base: str = BASE
     store_url: str | None = None  # an external SPARQL endpoint instead of the embedded store
+    sandbox: bool = True  # confine query workers (no sockets, no files); see natoasia.sandbox
 
 
 def parse_load(spec: str) -> tuple[str, str]:
@@ -79,7 +80,7 @@ class Engine:
             self.pool = ExternalStore(settings.store_url, on_event=self.metrics.event)
         else:
             self.pool = QueryPool(str(settings.dataset / "natoasia.nq"), settings.loads, settings.workers,
-                                  on_event=self.metrics.event)
+                                  on_event=self.metrics.event, sandbox=settings.sandbox)
         self.cache = ResultCache(settings.cache_bytes)
 
     def start(self) -> None:

@@ -46,8 +46,9 @@ class _Worker:
 class QueryPool:
     """``size`` worker processes, each holding the store, and the supervision around them."""
 
-    def __init__(self, nquads: str, loads: list[tuple[str, str]] | None = None, size: int = 2, on_event=None):
-        self.nquads, self.loads, self.size = nquads, list(loads or []), size
+    def __init__(self, nquads: str, loads: list[tuple[str, str]] | None = None, size: int = 2, on_event=None,
+                 sandbox: bool = True):
+        self.nquads, self.loads, self.size, self.sandbox = nquads, list(loads or []), size, sandbox
         self.idle: queue.Queue[_Worker] = queue.Queue()
         self.on_event = on_event or (lambda name: None)
         self.triples = 0
@@ -65,7 +66,7 @@ class QueryPool:
         answer_read, answer_write = os.pipe()
         process = subprocess.Popen(
             [sys.executable, "-m", "natoasia.web.worker_process", str(job_read), str(answer_write), self.nquads,
-             json.dumps(self.loads)],
+             json.dumps(self.loads), *([] if self.sandbox else ["--unsandboxed"])],
             pass_fds=(job_read, answer_write), stdin=subprocess.DEVNULL, close_fds=True)
         os.close(job_read)
         os.close(answer_write)

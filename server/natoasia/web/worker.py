@@ -123,6 +123,8 @@ def execute(store: ox.Store, job: Job) -> Outcome:
         return _solutions(result, job)
     except SyntaxError as exc:
         return _error(400, f"SPARQL syntax {exc}")
+    except PermissionError as exc:  # the sandbox stopped a connection or a file access
+        return _error(400, f"query evaluation failed: {exc}: query workers may not open connections or files")
     except (OSError, ValueError, TypeError) as exc:
         return _error(400, f"query evaluation failed: {exc}")
 
@@ -161,10 +163,15 @@ def _graph(result, job: Job) -> Outcome:
     return Outcome(200, job.graph_format, body, rows=len(triples))
 
 
-def serve(jobs, answers, nquads: str, loads: list[tuple[str, str]]) -> None:
-    """Worker process main loop: load the store, then answer jobs until the pipe closes."""
+def serve(jobs, answers, nquads: str, loads: list[tuple[str, str]], sandbox: bool = True) -> None:
+    """Worker process main loop: load the store, confine the process (no sockets, no file access:
+    see :mod:`natoasia.sandbox`), then answer jobs until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     store = load_store(nquads, loads)
+    if sandbox:
+        from ..sandbox import confine
+
+        confine()
     answers.send(("ready", len(store)))
     while True:
         try:
@@ -179,7 +186,7 @@ def serve(jobs, answers, nquads: str, loads: list[tuple[str, str]]) -> None:
 
 
 def main(argv: list[str]) -> None:
-    """Entry point of ``python -m natoasia.web.worker_process JOBS_FD ANSWERS_FD NQUADS LOADS_JSON``."""
+    """Entry point of ``python -m natoasia.web.worker_process JOBS_FD ANSWERS_FD NQUADS LOADS_JSON [--unsandboxed]``."""
     jobs = Connection(int(argv[0]), writable=False)
     answers = Connection(int(argv[1]), readable=False)
-    serve(jobs, answers, argv[2], [tuple(pair) for pair in json.loads(argv[3])])
+    serve(jobs, answers, argv[2], [tuple(pair) for pair in json.loads(argv[3])], sandbox="--unsandboxed" not in argv[4:])
