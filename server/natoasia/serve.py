@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import sys
+import time
 from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
@@ -92,5 +93,11 @@ def run(args) -> int:
         except (WorkerLost, QueryTimeout, ValueError) as exc:
             raise ValueError(f"--store {settings.store_url}: {exc}") from None
     _check_port(args.host, args.port)
+    if not settings.store_url:  # load the store once: HTTP processes and their query workers share it
+        from .web.pool import preload
+
+        started = time.monotonic()
+        _store, triples = preload(str(dataset / "natoasia.nq"), loads)
+        log.info("loaded %d quads in %.2f s", triples, time.monotonic() - started)
     NatoasiaServer(settings, args.host, args.port, args.threads, args.http_workers).run()
     return 0

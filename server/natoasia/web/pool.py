@@ -1,26 +1,42 @@
 """A supervised pool of query worker processes with a wall-clock limit per query.
 
 pyoxigraph cannot cancel a running query, so the limit is enforced at process level: a worker
-that overruns is killed (its CPU is reclaimed at once) and a fresh one is started in the
-background, while the other workers go on serving.
+that overruns is killed (its CPU is reclaimed at once) and replaced while the other workers go on
+serving.
+
+The store is loaded once per server: :func:`preload` loads it in the process that later forks the
+HTTP processes, and every query worker is forked from an HTTP process, so all of them share the
+loaded store's pages copy-on-write (nobody writes to them: the store is read-only while served).
+Replacing a killed worker is therefore a ``fork``: milliseconds, with nothing parsed again.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import queue
-import subprocess
-import sys
+import signal
 import threading
 import time
+import traceback
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
-from .worker import Job, Outcome
+import pyoxigraph as ox
+
+from .worker import Job, Outcome, load_store, serve
 
 log = logging.getLogger("natoasia.pool")
+_PRELOADED: dict[tuple, tuple[ox.Store, int]] = {}
+
+
+def preload(nquads: str, loads: list[tuple[str, str]] | None = None) -> tuple[ox.Store, int]:
+    """Load the store (once per process) so that processes forked later share it."""
+    key = (nquads, tuple(map(tuple, loads or [])))
+    if key not in _PRELOADED:
+        store = load_store(nquads, list(loads or []))
+        _PRELOADED[key] = (store, len(store))
+    return _PRELOADED[key]
 
 
 class PoolBusy(Exception):
@@ -37,14 +53,35 @@ class WorkerLost(Exception):
 
 @dataclass
 class _Worker:
-    process: subprocess.Popen
+    pid: int
     jobs: Connection
     answers: Connection
-    triples: int = 0
+
+
+def _close_inherited_fds(keep: set[int]) -> None:
+    """In a forked worker: close every descriptor the HTTP process had open (listening and client
+    sockets, log files, other workers' pipes) but the standard streams and ``keep``."""
+    for name in os.listdir("/proc/self/fd") if os.path.isdir("/proc/self/fd") else []:
+        fd = int(name)
+        if fd > 2 and fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass  # the descriptor of the listing itself, already gone
+
+
+def _name_process(name: bytes) -> None:
+    """Name this process (``ps``, ``/proc/PID/comm``) so that operators can tell workers apart."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).prctl(15, ctypes.c_char_p(name[:15]), 0, 0, 0)  # PR_SET_NAME
+    except (OSError, AttributeError):
+        pass
 
 
 class QueryPool:
-    """``size`` worker processes, each holding the store, and the supervision around them."""
+    """``size`` worker processes sharing one loaded store, and the supervision around them."""
 
     def __init__(self, nquads: str, loads: list[tuple[str, str]] | None = None, size: int = 2, on_event=None,
                  sandbox: bool = True):
@@ -52,10 +89,15 @@ class QueryPool:
         self.idle: queue.Queue[_Worker] = queue.Queue()
         self.on_event = on_event or (lambda name: None)
         self.triples = 0
+        self.store: ox.Store | None = None
+        self._live: set[int] = set()
+        self._lock = threading.Lock()
         self._closed = False
 
     def start(self) -> None:
-        """Start every worker and wait until each has loaded the store."""
+        """Load the store (unless :func:`preload` did already), then fork every worker and wait until
+        each has confined itself."""
+        self.store, self.triples = preload(self.nquads, self.loads)
         workers = [self._spawn() for _ in range(self.size)]
         for worker in workers:
             self._await_ready(worker)
@@ -64,42 +106,64 @@ class QueryPool:
     def _spawn(self) -> _Worker:
         job_read, job_write = os.pipe()
         answer_read, answer_write = os.pipe()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "natoasia.web.worker_process", str(job_read), str(answer_write), self.nquads,
-             json.dumps(self.loads), *([] if self.sandbox else ["--unsandboxed"])],
-            pass_fds=(job_read, answer_write), stdin=subprocess.DEVNULL, close_fds=True)
+        with self._lock:  # no other thread of this pool forks or closes pipes meanwhile
+            pid = os.fork()
+            if pid == 0:  # the worker: never returns into the HTTP process's code
+                status = 0
+                try:
+                    for sig in (signal.SIGTERM, signal.SIGQUIT, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2,
+                                signal.SIGWINCH, signal.SIGCHLD):
+                        signal.signal(sig, signal.SIG_DFL)
+                    _close_inherited_fds({job_read, answer_write})
+                    _name_process(b"natoasia-query")
+                    serve(Connection(job_read, writable=False), Connection(answer_write, readable=False),
+                          self.store, self.sandbox)
+                except BaseException:  # noqa: BLE001 — report, then leave without unwinding the parent's stack
+                    traceback.print_exc()
+                    status = 1
+                finally:
+                    os._exit(status)
+            self._live.add(pid)
         os.close(job_read)
         os.close(answer_write)
-        return _Worker(process, Connection(job_write, readable=False), Connection(answer_read, writable=False))
+        return _Worker(pid, Connection(job_write, readable=False), Connection(answer_read, writable=False))
 
     def _await_ready(self, worker: _Worker, timeout: float = 60.0) -> None:
         if not worker.answers.poll(timeout):
-            worker.process.kill()
+            self._kill(worker)
             raise RuntimeError("a query worker did not start within a minute")
         try:
-            _message, triples = worker.answers.recv()
+            worker.answers.recv()
         except EOFError:
-            raise RuntimeError(f"a query worker exited while loading (exit code {worker.process.wait()})") from None
-        worker.triples = self.triples = triples
+            self._kill(worker)
+            raise RuntimeError("a query worker exited while starting (see its error above)") from None
 
-    def _replace(self, worker: _Worker) -> None:
-        """Kill ``worker`` and start a replacement in the background."""
-        worker.process.kill()
+    def _kill(self, worker: _Worker) -> None:
+        """Kill ``worker``, close its pipes and reap it."""
+        try:
+            os.kill(worker.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         worker.jobs.close()
         worker.answers.close()
+        try:
+            os.waitpid(worker.pid, 0)
+        except ChildProcessError:
+            pass
+        self._live.discard(worker.pid)
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill ``worker`` and fork a replacement (a fork of the loaded store: milliseconds)."""
+        self._kill(worker)
         self.on_event("restarts")
-        def respawn():
-            try:
-                fresh = self._spawn()
-                self._await_ready(fresh)
-                worker.process.wait(timeout=5)
-                if self._closed:
-                    fresh.process.kill()
-                else:
-                    self.idle.put(fresh)
-            except Exception:  # keep serving with fewer workers rather than crash the server
-                log.exception("could not replace a query worker")
-        threading.Thread(target=respawn, name="natoasia-respawn", daemon=True).start()
+        if self._closed:
+            return
+        try:
+            fresh = self._spawn()
+            self._await_ready(fresh, timeout=10.0)
+            self.idle.put(fresh)
+        except Exception:  # keep serving with fewer workers rather than crash the server
+            log.exception("could not replace a query worker")
 
     def run(self, job: Job, limit: float) -> Outcome:
         """Evaluate ``job`` on a free worker within ``limit`` seconds (waiting for one included)."""
@@ -124,12 +188,14 @@ class QueryPool:
         return outcome
 
     def close(self) -> None:
-        """Stop every worker."""
+        """Stop every worker, idle or busy."""
         self._closed = True
-        while True:
+        with self._lock:
+            pids = set(self._live)
+        for pid in pids:
             try:
-                worker = self.idle.get_nowait()
-            except queue.Empty:
-                return
-            worker.process.kill()
-            worker.process.wait(timeout=5)
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+        self._live.clear()

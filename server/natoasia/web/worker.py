@@ -1,4 +1,4 @@
-"""A query worker: a child process that holds the store and evaluates one query at a time.
+"""A query worker: a child process, forked with the loaded store, that evaluates one query at a time.
 
 The HTTP process never evaluates SPARQL itself; it sends jobs to these workers and kills any
 worker that overruns its time limit (pyoxigraph cannot cancel a query from Python).
@@ -6,7 +6,6 @@ worker that overruns its time limit (pyoxigraph cannot cancel a query from Pytho
 
 from __future__ import annotations
 
-import json
 import signal
 from multiprocessing.connection import Connection
 from dataclasses import dataclass, field
@@ -163,16 +162,15 @@ def _graph(result, job: Job) -> Outcome:
     return Outcome(200, job.graph_format, body, rows=len(triples))
 
 
-def serve(jobs, answers, nquads: str, loads: list[tuple[str, str]], sandbox: bool = True) -> None:
-    """Worker process main loop: load the store, confine the process (no sockets, no file access:
-    see :mod:`natoasia.sandbox`), then answer jobs until the pipe closes."""
+def serve(jobs: Connection, answers: Connection, store: ox.Store, sandbox: bool = True) -> None:
+    """Worker process main loop: confine the process (no sockets, no file access: see
+    :mod:`natoasia.sandbox`), then answer jobs on ``store`` until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    store = load_store(nquads, loads)
     if sandbox:
         from ..sandbox import confine
 
         confine()
-    answers.send(("ready", len(store)))
+    answers.send(("ready",))
     while True:
         try:
             job = jobs.recv()
@@ -183,10 +181,3 @@ def serve(jobs, answers, nquads: str, loads: list[tuple[str, str]], sandbox: boo
         except Exception as exc:  # a bug must not take the worker down with the store loaded
             outcome = _error(500, f"internal error while evaluating the query: {type(exc).__name__}: {exc}")
         answers.send(outcome)
-
-
-def main(argv: list[str]) -> None:
-    """Entry point of ``python -m natoasia.web.worker_process JOBS_FD ANSWERS_FD NQUADS LOADS_JSON [--unsandboxed]``."""
-    jobs = Connection(int(argv[0]), writable=False)
-    answers = Connection(int(argv[1]), readable=False)
-    serve(jobs, answers, argv[2], [tuple(pair) for pair in json.loads(argv[3])], sandbox="--unsandboxed" not in argv[4:])
