@@ -34,6 +34,7 @@ def cmd_validate(args) -> int:
     In the CI formats (github, junit) a file that does not parse is reported in the format too,
     before the one-line error and exit code 2, so that CI shows it where it shows the rest.
     """
+    from .fastshacl import UnsupportedShape
     from .junit import as_junit, test_cases
     from .shacl import declared_shapes
     from .sources import load_sources
@@ -48,7 +49,10 @@ def cmd_validate(args) -> int:
         elif args.format == "junit":
             sys.stdout.write(as_junit([broken], {"syntax": [exc.path]}))
         raise
-    result = validate(sources=sources, article=args.article, fast=args.fast)
+    try:
+        result = validate(sources=sources, article=args.article, fast=args.fast)
+    except UnsupportedShape as exc:
+        raise CommandError(f"--fast cannot run these shapes ({'; '.join(exc.problems)}); run without --fast") from None
     if args.format == "junit":
         report = as_junit(result.findings, test_cases(sources, declared_shapes(sources.union("shapes"))))
     else:
@@ -67,16 +71,20 @@ def cmd_build(args) -> int:
         sys.stdout.write(as_text(result.findings))
         raise CommandError("the sources do not conform; nothing was built (run `natoasia validate`)")
     manifest = build(Path(args.out), sources=result.sources, inferred=result.inferred)
+    from .store import persist
+
+    persisted = persist(Path(args.out))
     for name, info in manifest["files"].items():
         print(f"{Path(args.out) / name}  {info['triples']} triples  {info['bytes']} bytes  sha256 {info['sha256'][:16]}…")
     print(f"{Path(args.out) / 'void.ttl'}")
+    print(f"{persisted}  persisted store ({manifest['files']['natoasia.nq']['triples']} quads, opened read-only by serve)")
     return EXIT_OK
 
 
 def cmd_query(args) -> int:
     """Run a SPARQL query on the built dataset (building it first if it is missing or stale)."""
     from .results import FormatMismatch, write_results
-    from .store import ensure_built, open_store, run_query
+    from .store import ensure_built, open_persisted, run_query
 
     if args.file:
         try:
@@ -88,8 +96,8 @@ def cmd_query(args) -> int:
         query, origin = args.query, "query"
     else:
         raise CommandError("give a query or -f FILE")
-    store = open_store(ensure_built(Path(args.data)))
-    _confine(args)
+    store, folder = open_persisted(ensure_built(Path(args.data)))
+    _confine(args, [str(folder)] if folder else [])
     try:
         result = run_query(store, query)
         data = write_results(result, args.format or _default_format(result))
@@ -103,12 +111,12 @@ def cmd_query(args) -> int:
     return EXIT_OK
 
 
-def _confine(args) -> None:
+def _confine(args, read_paths: list[str]) -> None:
     """Confine this process before it evaluates user input (see :mod:`natoasia.sandbox`)."""
     from .sandbox import SandboxUnavailable, confine
 
     try:
-        confine()
+        confine(read_paths)
     except SandboxUnavailable as exc:
         if not args.allow_unsandboxed:
             raise CommandError(f"{exc.strerror}: queries cannot be confined on this system "
@@ -226,6 +234,9 @@ def parser() -> argparse.ArgumentParser:
                        help="add an RDF file as a named graph (repeatable)")
     serve.add_argument("--data", default="build/dataset", help="the built dataset (built here if missing or stale)")
     serve.add_argument("--store", metavar="URL", help="query an external SPARQL endpoint instead of the embedded store")
+    serve.add_argument("--in-memory", action="store_true",
+                       help="parse the dataset into memory (shared by the query workers) instead of opening the "
+                            "persisted store that `build` writes (implied by --load)")
     serve.add_argument("--allow-unsandboxed", action="store_true", help=UNSANDBOXED_HELP)
     serve.add_argument("--public-base", default=BASE,
                        help=f"the base of the IRIs this server answers for at its own paths (default {BASE})")

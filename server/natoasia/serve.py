@@ -84,7 +84,11 @@ def run(args) -> int:
     loads = [parse_load(spec) for spec in args.load or []]
     settings = Settings(dataset=dataset, loads=loads, workers=args.workers, timeout=args.timeout,
                         cache_bytes=int(args.cache_mb * 1024 * 1024), public_base=args.public_base,
-                        store_url=args.store, sandbox=args.sandbox)
+                        store_url=args.store, sandbox=args.sandbox, in_memory=args.in_memory)
+    if not (settings.store_url or settings.in_memory or settings.loads):
+        from .store import ensure_persisted
+
+        ensure_persisted(dataset)
     engine = Engine(settings)  # checks the dataset and every --load file before the server starts
     if settings.store_url:
         from .web.pool import QueryTimeout, WorkerLost
@@ -97,7 +101,9 @@ def run(args) -> int:
         from .web.pool import preload
 
         started = time.monotonic()
-        _store, triples = preload(str(dataset / "natoasia.nq"), loads)
-        log.info("loaded %d quads in %.2f s", triples, time.monotonic() - started)
+        persisted = engine.persisted_store()
+        _store, triples = preload(str(dataset / "natoasia.nq"), loads, persisted)
+        log.info("%s %d quads in %.2f s", f"opened {persisted} with" if persisted else "loaded", triples,
+                 time.monotonic() - started)
     NatoasiaServer(settings, args.host, args.port, args.threads, args.http_workers).run()
     return 0

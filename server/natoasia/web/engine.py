@@ -39,6 +39,7 @@ class Settings:
     public_base: str = BASE
     store_url: str | None = None  # an external SPARQL endpoint instead of the embedded store
     sandbox: bool = True  # confine query workers (no sockets, no files); see natoasia.sandbox
+    in_memory: bool = False  # parse the N-Quads into memory instead of opening the persisted store
 
 
 def parse_load(spec: str) -> tuple[str, str]:
@@ -80,8 +81,24 @@ class Engine:
             self.pool = ExternalStore(settings.store_url, on_event=self.metrics.event)
         else:
             self.pool = QueryPool(str(settings.dataset / "natoasia.nq"), settings.loads, settings.workers,
-                                  on_event=self.metrics.event, sandbox=settings.sandbox)
+                                  on_event=self.metrics.event, sandbox=settings.sandbox,
+                                  persisted=self.persisted_store())
         self.cache = ResultCache(settings.cache_bytes)
+
+    def persisted_store(self) -> str | None:
+        """The persisted store the workers open, or None when they hold the dataset in memory:
+        when asked to, when ``--load`` files are added (the persisted store is read-only), or when
+        the build has no persisted store matching its dump (``natoasia build`` writes one)."""
+        from ..store import PERSISTED_DIR, persisted_mismatch
+
+        settings = self.settings
+        if settings.store_url or settings.in_memory or settings.loads:
+            return None
+        mismatch = persisted_mismatch(settings.dataset)
+        if mismatch:
+            log.warning("loading the dataset into memory: %s", mismatch)
+            return None
+        return str((settings.dataset / PERSISTED_DIR).resolve())
 
     def start(self) -> None:
         """Start the worker processes."""

@@ -12,6 +12,7 @@ Replacing a killed worker is therefore a ``fork``: milliseconds, with nothing pa
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import queue
@@ -21,6 +22,7 @@ import time
 import traceback
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -30,12 +32,22 @@ log = logging.getLogger("natoasia.pool")
 _PRELOADED: dict[tuple, tuple[ox.Store, int]] = {}
 
 
-def preload(nquads: str, loads: list[tuple[str, str]] | None = None) -> tuple[ox.Store, int]:
-    """Load the store (once per process) so that processes forked later share it."""
-    key = (nquads, tuple(map(tuple, loads or [])))
+def preload(nquads: str, loads: list[tuple[str, str]] | None = None,
+            persisted: str | None = None) -> tuple[ox.Store, int]:
+    """Open the store once per process, so that processes forked later share it: the persisted
+    store read-only (milliseconds; its pages are the kernel's page cache, shared by every process),
+    or the N-Quads dump (and ``loads``) parsed into memory."""
+    key = (nquads, tuple(map(tuple, loads or [])), persisted)
     if key not in _PRELOADED:
-        store = load_store(nquads, list(loads or []))
-        _PRELOADED[key] = (store, len(store))
+        if persisted:
+            from ..store import PERSISTED_RECORD
+
+            store = ox.Store.read_only(persisted)
+            quads = json.loads((Path(persisted).parent / PERSISTED_RECORD).read_text(encoding="utf-8"))["quads"]
+        else:
+            store = load_store(nquads, list(loads or []))
+            quads = len(store)
+        _PRELOADED[key] = (store, quads)
     return _PRELOADED[key]
 
 
@@ -59,15 +71,21 @@ class _Worker:
 
 
 def _close_inherited_fds(keep: set[int]) -> None:
-    """In a forked worker: close every descriptor the HTTP process had open (listening and client
-    sockets, log files, other workers' pipes) but the standard streams and ``keep``."""
+    """In a forked worker: close the sockets (listening and client connections) and pipes (other
+    workers') the HTTP process had open, but the standard streams and ``keep``. Files stay open:
+    the persisted store reads through the descriptors it opened in the parent."""
+    import stat
+
     for name in os.listdir("/proc/self/fd") if os.path.isdir("/proc/self/fd") else []:
         fd = int(name)
-        if fd > 2 and fd not in keep:
-            try:
+        if fd <= 2 or fd in keep:
+            continue
+        try:
+            mode = os.fstat(fd).st_mode
+            if stat.S_ISSOCK(mode) or stat.S_ISFIFO(mode):
                 os.close(fd)
-            except OSError:
-                pass  # the descriptor of the listing itself, already gone
+        except OSError:
+            pass  # the descriptor of the listing itself, already gone
 
 
 def _name_process(name: bytes) -> None:
@@ -84,8 +102,9 @@ class QueryPool:
     """``size`` worker processes sharing one loaded store, and the supervision around them."""
 
     def __init__(self, nquads: str, loads: list[tuple[str, str]] | None = None, size: int = 2, on_event=None,
-                 sandbox: bool = True):
+                 sandbox: bool = True, persisted: str | None = None):
         self.nquads, self.loads, self.size, self.sandbox = nquads, list(loads or []), size, sandbox
+        self.persisted = persisted
         self.idle: queue.Queue[_Worker] = queue.Queue()
         self.on_event = on_event or (lambda name: None)
         self.triples = 0
@@ -97,7 +116,7 @@ class QueryPool:
     def start(self) -> None:
         """Load the store (unless :func:`preload` did already), then fork every worker and wait until
         each has confined itself."""
-        self.store, self.triples = preload(self.nquads, self.loads)
+        self.store, self.triples = preload(self.nquads, self.loads, self.persisted)
         workers = [self._spawn() for _ in range(self.size)]
         for worker in workers:
             self._await_ready(worker)
@@ -117,7 +136,7 @@ class QueryPool:
                     _close_inherited_fds({job_read, answer_write})
                     _name_process(b"natoasia-query")
                     serve(Connection(job_read, writable=False), Connection(answer_write, readable=False),
-                          self.store, self.sandbox)
+                          self.store, self.sandbox, [self.persisted] if self.persisted else [])
                 except BaseException:  # noqa: BLE001 — report, then leave without unwinding the parent's stack
                     traceback.print_exc()
                     status = 1
@@ -154,6 +173,7 @@ class QueryPool:
 
     def _replace(self, worker: _Worker) -> None:
         """Kill ``worker`` and fork a replacement (a fork of the loaded store: milliseconds)."""
+        started = time.monotonic()
         self._kill(worker)
         self.on_event("restarts")
         if self._closed:
@@ -162,6 +182,7 @@ class QueryPool:
             fresh = self._spawn()
             self._await_ready(fresh, timeout=10.0)
             self.idle.put(fresh)
+            log.info("replaced a query worker in %.1f ms", (time.monotonic() - started) * 1000)
         except Exception:  # keep serving with fewer workers rather than crash the server
             log.exception("could not replace a query worker")
 

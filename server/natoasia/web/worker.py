@@ -162,14 +162,16 @@ def _graph(result, job: Job) -> Outcome:
     return Outcome(200, job.graph_format, body, rows=len(triples))
 
 
-def serve(jobs: Connection, answers: Connection, store: ox.Store, sandbox: bool = True) -> None:
-    """Worker process main loop: confine the process (no sockets, no file access: see
-    :mod:`natoasia.sandbox`), then answer jobs on ``store`` until the pipe closes."""
+def serve(jobs: Connection, answers: Connection, store: ox.Store, sandbox: bool = True,
+          read_paths: list[str] | None = None) -> None:
+    """Worker process main loop: confine the process (no sockets, no file access but reading
+    ``read_paths``, the persisted store: see :mod:`natoasia.sandbox`), then answer jobs on
+    ``store`` until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sandbox:
         from ..sandbox import confine
 
-        confine()
+        confine(read_paths or [])
     answers.send(("ready",))
     while True:
         try:

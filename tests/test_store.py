@@ -1,0 +1,93 @@
+"""The persisted store and the forked query workers: one copy of the store, opened in milliseconds,
+shared by every worker, and a killed worker replaced without parsing anything again."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from natoasia import store as store_module
+from natoasia.web import pool as pool_module
+from natoasia.web.pool import QueryPool, QueryTimeout
+from natoasia.web.worker import Job
+
+RUNAWAY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?d ?g"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+@pytest.fixture
+def dataset(built, tmp_path):
+    """A private copy of the built dataset (tests here write its persisted store)."""
+    copy = tmp_path / "dataset"
+    shutil.copytree(built, copy, ignore=shutil.ignore_patterns("store", "store.json", "store.partial"))
+    return copy
+
+
+def _answer(pool: QueryPool, query: str, limit: float = 10) -> bytes:
+    outcome = pool.run(Job(query=query, solution_format="text/csv"), limit)
+    assert outcome.status == 200, outcome.body
+    return outcome.body
+
+
+def test_the_persisted_store_matches_its_dump_and_says_when_it_does_not(dataset):
+    assert "missing" in store_module.persisted_mismatch(dataset)
+    folder = store_module.persist(dataset)
+    assert folder == dataset / "store" and store_module.persisted_mismatch(dataset) is None
+    record = json.loads((dataset / "store.json").read_text())
+    manifest = json.loads((dataset / "manifest.json").read_text())
+    assert record["quads"] == manifest["files"]["natoasia.nq"]["triples"]
+    record["nquads_sha256"] = "0" * 64
+    (dataset / "store.json").write_text(json.dumps(record))
+    assert "nquads_sha256" in store_module.persisted_mismatch(dataset)
+    store_module.ensure_persisted(dataset)  # rewritten from the dump
+    assert store_module.persisted_mismatch(dataset) is None
+
+
+def test_workers_on_the_persisted_store_answer_as_the_dump_loaded_in_memory(dataset, store):
+    folder = str(store_module.persist(dataset))
+    pool = QueryPool(str(dataset / "natoasia.nq"), size=2, persisted=folder)
+    pool.start()
+    try:
+        expected = next(iter(store.query(COUNT)))["n"].value
+        assert _answer(pool, COUNT).split()[-1].decode() == expected
+        assert pool.triples == int(expected)
+    finally:
+        pool.close()
+
+
+@pytest.mark.parametrize("persisted", [True, False], ids=["persisted", "in-memory"])
+def test_a_killed_worker_is_replaced_without_loading_the_store_again(dataset, monkeypatch, persisted):
+    folder = str(store_module.persist(dataset)) if persisted else None
+    pool = QueryPool(str(dataset / "natoasia.nq"), size=1, persisted=folder)
+    pool.start()
+    try:
+        before = _answer(pool, COUNT)
+        reloads = []
+        monkeypatch.setattr(pool_module, "load_store", lambda *a: reloads.append(a))
+        monkeypatch.setattr(pool_module.ox.Store, "read_only", lambda *a: reloads.append(a))
+        pid = next(iter(pool._live))
+        with pytest.raises(QueryTimeout):
+            pool.run(Job(query=RUNAWAY, solution_format="text/csv"), 0.5)
+        assert pid not in pool._live and len(pool._live) == 1  # killed, reaped, replaced
+        assert _answer(pool, COUNT) == before
+        assert reloads == [], "the replacement loaded the store again"
+    finally:
+        pool.close()
+    assert not pool._live
+
+
+def test_build_writes_the_persisted_store_and_query_reads_it(tmp_path):
+    out = tmp_path / "out"
+    built = subprocess.run([sys.executable, "-m", "natoasia", "build", "--out", str(out)],
+                           capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stderr
+    assert "persisted store" in built.stdout and store_module.persisted_mismatch(out) is None
+    answer = subprocess.run([sys.executable, "-m", "natoasia", "query", COUNT, "--data", str(out), "--format", "csv"],
+                            capture_output=True, text=True, timeout=120)
+    assert answer.returncode == 0, answer.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert answer.stdout.split()[-1] == str(manifest["files"]["natoasia.nq"]["triples"])
