@@ -29,8 +29,12 @@ def expected_rows(path: Path) -> tuple[list[str], list[list[str]]]:
         return header, [row + [""] * (len(header) - len(row)) for row in reader]
 
 
-def test_there_are_twenty_competency_questions():
-    assert [p.stem for p in CQ_FILES] == [f"CQ{n:02d}" for n in range(1, 21)]
+def test_competency_questions_are_cq01_to_cq20_and_numbered_questions_up_to_cq35():
+    """CQ01-CQ20 are all there; the argument's questions CQ21-CQ35 are added one file pair at a time."""
+    stems = [p.stem for p in CQ_FILES]
+    assert [f"CQ{n:02d}" for n in range(1, 21)] == stems[:20]
+    assert all(re.fullmatch(r"CQ(\d\d)", s) and 1 <= int(s[2:]) <= 35 for s in stems)
+    assert all(p.with_suffix(".expected.tsv").is_file() for p in CQ_FILES)
 
 
 @pytest.mark.parametrize("query_file", CQ_FILES, ids=lambda p: p.stem)

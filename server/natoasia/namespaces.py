@@ -23,6 +23,8 @@ INSTANCE_PREFIXES = {
     "relkind": "concept/relationship-kind/", "formality": "concept/formality/",
     "status": "concept/status/", "contribkind": "concept/contribution-kind/",
     "size": "concept/size/", "mechanism": "concept/mechanism/", "modality": "concept/modality/",
+    "content": "content/", "gmship": "group-membership/", "action": "concept/action/",
+    "role": "concept/role/",
 }
 
 #: Every prefix the project writes, in one table.
