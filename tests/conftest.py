@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from natoasia.validate import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
+# Templates fail on unknown names under test (and in the servers tests start), never render them empty.
+os.environ.setdefault("NATOASIA_STRICT_TEMPLATES", "1")
 
 
 @pytest.fixture(scope="session")
@@ -68,7 +71,7 @@ def article_text():
 def data_copy(tmp_path, monkeypatch):
     """A writable copy of the sources, used by the CLI through NATOASIA_DATA."""
     copy = tmp_path / "data"
-    for kind in ("ontology", "graph", "shapes", "queries"):
+    for kind in ("ontology", "graph", "background", "shapes", "queries"):
         shutil.copytree(data_root() / kind, copy / kind)
     monkeypatch.setenv("NATOASIA_DATA", str(copy))
     article = find_article()

@@ -17,6 +17,8 @@ QC = sorted((Path(__file__).parent / "qc").glob("*-violation.rq"))
 ID = "https://w3id.org/natoasia/id/"
 NAT = "https://w3id.org/natoasia/ontology#"
 FACTS = ox.NamedNode("https://w3id.org/natoasia/graph/facts")
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 
 #: For each check, a statement that introduces the fault it looks for.
 SEEDED_FAULTS = {
@@ -28,6 +30,17 @@ SEEDED_FAULTS = {
     "duplicate-fact-label": f"<{ID}claim/seeded> a <{NAT}Claim> ; <http://www.w3.org/2000/01/rdf-schema#label> \"NATO and Pakistan: a military-to-military relationship\"@en .",
     "approximate-without-amount": f"<{ID}contribution/seeded> <{NAT}isApproximate> true .",
     "concept-outside-scheme-top": f"<{ID}concept/threat/seeded> <http://www.w3.org/2004/02/skos/core#topConceptOf> <{ID}scheme/threats> .",
+    "preflabel-differs-from-label": f"<{ID}country/japan> <{SKOS}prefLabel> \"Nippon\"@en .",
+    "entity-without-preflabel": f"<{ID}place/seeded> a <{NAT}Region> ; <{RDFS}label> \"Seeded\"@en .",
+    "two-preferred-labels": f"<{ID}country/japan> <{RDFS}label> \"Nippon\"@en ; <{SKOS}prefLabel> \"Nippon\"@en .",
+    "duplicate-preferred-label": f"<{ID}country/seeded> a <{NAT}State> ; <{RDFS}label> \"japan\"@en ; <{SKOS}prefLabel> \"japan\"@en .",
+    # the article's metonymy as a name of the state: "Tokyo" is the capital the background graph describes
+    "altlabel-is-other-preferred-label": f"<{ID}country/japan> <{SKOS}altLabel> \"Tokyo\"@en .",
+    # a withdrawal that does not say what it ended
+    "withdrawal-without-ended-fact": f"<{ID}event/seeded> a <{NAT}Withdrawal> ; <{RDFS}label> \"seeded\"@en .",
+    "said-without-content": f"<{ID}claim/seeded> a <{NAT}Claim> ; <{RDFS}label> \"seeded\"@en .",
+    "group-members-unsaid": f"<{ID}group/seeded> a <{NAT}StateGroup> ; <{RDFS}label> \"seeded\"@en .",
+    "free-text-purpose": f"<{ID}contribution/japan-law-and-order-trust-fund> <{NAT}purpose> \"to strengthen police activities\"@en .",
 }
 
 

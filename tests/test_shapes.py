@@ -76,7 +76,7 @@ def break_constraint(graph: Graph, node, shapes: Graph, path, constraint, value)
         graph.add((node, path, URIRef(f"{FIXTURE}not-in-list")))
     elif constraint == SH.lessThan:
         graph.remove((node, path, None))
-        graph.add((node, path, Literal(10**9, datatype=XSD.nonNegativeInteger)))
+        graph.add((node, path, Literal(10**9, datatype=XSD.integer)))
     elif constraint == SH.minLength:
         graph.add((node, path, Literal("")))
     else:

@@ -49,7 +49,7 @@ def main() -> int:
             "    a nat:Sentence ;",
             f'    rdfs:label "Sentence {sid}"@en ;',
             f'    nat:sentenceId "{sid}" ;',
-            f'    nat:paragraph "{paragraph_of(start, spans)}"^^xsd:positiveInteger ;',
+            f'    nat:paragraph "{paragraph_of(start, spans)}"^^xsd:integer ;',
             f"    rdf:value {turtle_string(row['text'])}@en ;",
             "    oa:hasSource doc:nato-and-asia ;",
             f"    oa:hasSelector <{iri}#quote>, <{iri}#position> .",
@@ -60,8 +60,8 @@ def main() -> int:
             "",
             f"<{iri}#position> a oa:TextPositionSelector ;",
             f"    rdfs:label \"Position of sentence {sid}\"@en ;",
-            f'    oa:start "{start}"^^xsd:nonNegativeInteger ;',
-            f'    oa:end "{end}"^^xsd:nonNegativeInteger .',
+            f'    oa:start "{start}"^^xsd:integer ;',
+            f'    oa:end "{end}"^^xsd:integer .',
             "",
         ]
     (ROOT / "graph" / "sentences.ttl").write_text("\n".join(out), encoding="utf-8")

@@ -15,5 +15,7 @@ GRAPH_NS = BASE + "graph/"
 ONTOLOGY_GRAPH = GRAPH_NS + "ontology"
 FACTS_GRAPH = GRAPH_NS + "facts"
 ENTAILMENTS_GRAPH = GRAPH_NS + "entailments"
+#: Knowledge the article takes for granted (``background/``), kept apart from its facts.
+BACKGROUND_GRAPH = GRAPH_NS + "background"
 #: The VoID dataset description's IRI.
 DATASET_IRI = BASE + "dataset"

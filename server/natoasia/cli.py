@@ -25,7 +25,9 @@ class CommandError(Exception):
     """An error to report on one line, exiting with code 2."""
 
 
-VALIDATE_FORMATS = ("text", "turtle", "json", "github", "junit")
+#: ``validate --format``: the writers of findings (junit, which also needs the shapes, is written apart).
+FINDINGS_WRITERS = {"text": as_text, "turtle": as_turtle, "json": as_json, "github": as_github}
+VALIDATE_FORMATS = (*FINDINGS_WRITERS, "junit")
 
 
 def cmd_validate(args) -> int:
@@ -56,7 +58,7 @@ def cmd_validate(args) -> int:
     if args.format == "junit":
         report = as_junit(result.findings, test_cases(sources, declared_shapes(sources.union("shapes"))))
     else:
-        report = {"text": as_text, "json": as_json, "turtle": as_turtle, "github": as_github}[args.format](result.findings)
+        report = FINDINGS_WRITERS[args.format](result.findings)
     sys.stdout.write(report)
     return EXIT_OK if result.conforms else EXIT_VIOLATIONS
 
@@ -141,7 +143,7 @@ def cmd_stats(args) -> int:
     sources = load_sources()
     article = find_article(args.article)
     tsv = article.parent / "sentences.tsv" if article else None
-    total = sum(1 for _ in tsv.open(encoding="utf-8")) - 1 if tsv and tsv.is_file() else None
+    total = len(tsv.read_text(encoding="utf-8").splitlines()) - 1 if tsv and tsv.is_file() else None
     stats = statistics(sources.union("ontology"), sources.union("graph"), total)
     sys.stdout.write(json.dumps(stats, indent=2) + "\n" if args.format == "json" else stats_text(stats))
     return EXIT_OK

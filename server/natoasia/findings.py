@@ -16,6 +16,12 @@ REPORT = Namespace(BASE + "report#")
 
 VIOLATION, WARNING, INFO = "Violation", "Warning", "Info"
 
+#: The checks of ``natoasia validate``, in the order they run (``Finding.check`` values, plus syntax).
+CHECKS = ("syntax", "closed-namespace", "undeclared-term", "dangling-reference", "shacl", "owl-rl", "quote")
+
+#: GitHub Actions workflow command per severity.
+GITHUB_COMMANDS = {VIOLATION: "error", WARNING: "warning", INFO: "notice"}
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -36,29 +42,57 @@ class Finding:
         where = self.file or "-"
         if self.line:
             where += f":{self.line}"
-        parts = [f"{where}: {self.severity} [{self.check}]"]
+        return " ".join([f"{where}: {self.severity} [{self.check}]", *self._about()]) + f": {self.message}"
+
+    def detail(self) -> str:
+        """What is wrong, without where: ``focus path=… value=… shape=…: message``."""
+        return ": ".join([" ".join(self._about()), self.message]) if self._about() else self.message
+
+    def _about(self) -> list[str]:
+        parts = []
         if self.focus:
-            parts.append(_short(self.focus))
+            parts.append(short_term(self.focus))
         if self.path:
-            parts.append(f"path={_short(self.path)}")
+            parts.append(f"path={short_term(self.path)}")
         if self.value is not None:
-            parts.append(f"value={_short(self.value)}")
+            parts.append(f"value={short_term(self.value)}")
         if self.shape:
-            parts.append(f"shape={_short(self.shape)}")
-        return " ".join(parts) + f": {self.message}"
+            parts.append(f"shape={short_term(self.shape)}")
+        return parts
 
 
-def _short(term: str) -> str:
+def short_term(term: str) -> str:
+    """A term as a prefixed name where a project prefix fits, else as given."""
     return qname(term) if term.startswith("http") else term
 
 
 def as_text(findings: list[Finding]) -> str:
     """Human-readable report, one finding a line, and a closing summary line."""
-    lines = [f.text() for f in findings]
+    return "\n".join([*(f.text() for f in findings), _summary(findings)]) + "\n"
+
+
+def _summary(findings: list[Finding]) -> str:
     errors = sum(f.severity == VIOLATION for f in findings)
     warnings = sum(f.severity == WARNING for f in findings)
-    lines.append(f"{'CONFORMS' if not errors else 'DOES NOT CONFORM'}: {errors} violation(s), {warnings} warning(s)")
-    return "\n".join(lines) + "\n"
+    return f"{'CONFORMS' if not errors else 'DOES NOT CONFORM'}: {errors} violation(s), {warnings} warning(s)"
+
+
+def github_escape(text: str, property_value: bool = False) -> str:
+    """Escape a workflow command's message, or (``property_value``) one of its property values."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
+
+
+def github_command(finding: Finding) -> str:
+    """One GitHub Actions workflow command, ``::error file=…,line=…,title=…::message``, for a finding."""
+    properties = {"file": finding.file, "line": finding.line, "title": f"natoasia {finding.check}"}
+    listed = ",".join(f"{k}={github_escape(str(v), True)}" for k, v in properties.items() if v is not None)
+    return f"::{GITHUB_COMMANDS.get(finding.severity, 'error')} {listed}::{github_escape(finding.detail())}"
+
+
+def as_github(findings: list[Finding]) -> str:
+    """GitHub Actions annotations: one workflow command per finding, then the summary line."""
+    return "".join(github_command(f) + "\n" for f in findings) + f"natoasia validate: {_summary(findings)}\n"
 
 
 def as_json(findings: list[Finding]) -> str:

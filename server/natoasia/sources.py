@@ -8,12 +8,16 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import BNode, Graph, URIRef
 
 from . import BASE
+from .lines import Lines, turtle_lines
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-SOURCE_DIRS = ("ontology", "graph", "shapes")
+SOURCE_DIRS = ("ontology", "graph", "background", "shapes")
+#: Source folders that may be absent: ``background/`` holds knowledge the article takes for granted,
+#: built into its own named graph and never into the article's facts.
+OPTIONAL_DIRS = ("background",)
 
 
 class SourceError(Exception):
@@ -42,6 +46,8 @@ def turtle_files(kind: str, root: Path | None = None) -> list[Path]:
     """The ``*.ttl`` files of one source folder, sorted by name."""
     folder = (root or data_root()) / kind
     if not folder.is_dir():
+        if kind in OPTIONAL_DIRS:
+            return []
         raise SourceError(folder, "source folder not found")
     return sorted(folder.glob("*.ttl"))
 
@@ -83,6 +89,7 @@ class Sources:
 
     root: Path
     files: dict[str, dict[Path, Graph]] = field(default_factory=dict)
+    _lines: dict[Path, Lines] = field(default_factory=dict, repr=False, compare=False)
 
     def union(self, *kinds: str) -> Graph:
         """The union of the files of the given kinds (all kinds if none given)."""
@@ -101,6 +108,41 @@ class Sources:
                     found.append(self.relative(path))
         return found
 
+    def lines(self, path: Path) -> Lines:
+        """The subject and mention lines of one source file (scanned once, then kept)."""
+        if path not in self._lines:
+            self._lines[path] = turtle_lines(path.read_text(encoding="utf-8"))
+        return self._lines[path]
+
+    def locate(self, node, path=None, file: str | None = None) -> tuple[str | None, int | None]:
+        """The file and line where ``node``'s description starts, for a finding about it.
+
+        The file is ``file`` if given, else the first that states ``node path …``, else the first with
+        ``node`` as a subject; the line is where ``node``'s subject block starts there. A blank node is
+        placed at the block of the named subject whose description contains it.
+        """
+        candidates = [(p, g) for kind in SOURCE_DIRS for p, g in self.files.get(kind, {}).items()
+                      if (node, None, None) in g and file in (None, self.relative(p))]
+        if isinstance(path, URIRef):
+            candidates = [c for c in candidates if (node, path, None) in c[1]] or candidates
+        if not candidates:
+            return None, None
+        file, graph = candidates[0]
+        outer, seen = node, set()
+        while isinstance(outer, BNode) and outer not in seen:
+            seen.add(outer)
+            outer = next(graph.subjects(None, outer), None)
+        line = self.lines(file).subjects.get(str(outer)) if isinstance(outer, URIRef) else None
+        return self.relative(file), line
+
+    def line_of_use(self, relative: str, iri: str) -> int | None:
+        """The first line of the source file ``relative`` that writes ``iri``."""
+        for kind in SOURCE_DIRS:
+            for path in self.files.get(kind, {}):
+                if self.relative(path) == relative:
+                    return self.lines(path).uses.get(iri)
+        return None
+
     def relative(self, path: Path) -> str:
         """``path`` relative to the data root, for messages."""
         try:
@@ -117,13 +159,23 @@ class Sources:
         return sha.hexdigest()
 
 
-def load_sources(root: Path | None = None) -> Sources:
-    """Parse every source file; the first broken one raises :class:`SourceError`."""
+def load_sources(root: Path | None = None, extension: Path | None = None) -> Sources:
+    """Parse every source file; the first broken one raises :class:`SourceError`.
+
+    ``extension`` is a folder of a repository that extends the graph: the ``*.ttl`` files of its
+    source folders (``ontology/``, ``graph/`` …, each optional) are read first, on top of ``root``'s
+    (a file of the same folder and name replaces ``root``'s, so a fork can be checked too), and file
+    names are given relative to it (``root``'s own files then have absolute names).
+    """
     root = root or data_root()
-    sources = Sources(root=root)
+    added = {kind: sorted((extension / kind).glob("*.ttl")) if extension else [] for kind in SOURCE_DIRS}
+    if extension is not None and not any((extension / kind).is_dir() for kind in SOURCE_DIRS):
+        raise SourceError(extension, f"has none of the source folders {', '.join(d + '/' for d in SOURCE_DIRS)}")
+    sources = Sources(root=extension or root)
     for kind in SOURCE_DIRS:
         sources.files[kind] = {}
-        for path in turtle_files(kind, root):
+        own = {path.name for path in added[kind]}
+        for path in added[kind] + [p for p in turtle_files(kind, root) if p.name not in own]:
             try:
                 sources.files[kind][path] = parse_turtle(path)
             except SourceError as exc:

@@ -82,7 +82,7 @@ def _sentence(i: int, offset: int) -> tuple[list[str], int]:
         f"{sent} {TYPE} {_n('Sentence')} .",
         f"{sent} {LABEL} {_en(f'Sentence synth-{i}')} .",
         f'{sent} {_n("sentenceId")} "s{i % 1000:03d}" .',
-        f"{sent} {_n('paragraph')} {_typed(i // 10 + 1, 'positiveInteger')} .",
+        f"{sent} {_n('paragraph')} {_typed(i // 10 + 1, 'integer')} .",
         f"{sent} <{_RDF}value> {_en(text)} .",
         f"{sent} <{_OA}hasSource> {DOC} .",
         f"{sent} <{_OA}hasSelector> {quote} .",
@@ -90,8 +90,8 @@ def _sentence(i: int, offset: int) -> tuple[list[str], int]:
         f"{quote} {TYPE} <{_OA}TextQuoteSelector> .",
         f'{quote} <{_OA}exact> "{text}" .',
         f"{position} {TYPE} <{_OA}TextPositionSelector> .",
-        f"{position} <{_OA}start> {_typed(offset, 'nonNegativeInteger')} .",
-        f"{position} <{_OA}end> {_typed(end, 'nonNegativeInteger')} .",
+        f"{position} <{_OA}start> {_typed(offset, 'integer')} .",
+        f"{position} <{_OA}end> {_typed(end, 'integer')} .",
     ], end + 1
 
 
@@ -122,7 +122,7 @@ def _block(i: int, rng: random.Random, offset: int) -> tuple[list[str], int]:
     fact(_id(f"contribution/synth-{i}"), "Contribution", f"State {i} contributes to a programme",
          (_n("contributor"), state), (_n("recipient"), other_programme), (_n("deployedIn"), other_state),
          (_n("contributionKind"), _id(f"concept/contribution-kind/synth-{rng.choice(CONTRIBUTION_KINDS)}")),
-         (_n("amount"), _typed(rng.randrange(10, 5000) * (100 if approximate else 1), "nonNegativeInteger")),
+         (_n("amount"), _typed(rng.randrange(10, 5000) * (100 if approximate else 1), "integer")),
          (_n("isApproximate"), '"true"^^<%sboolean>' % _XSD if approximate else '"false"^^<%sboolean>' % _XSD))
     fact(_id(f"event/synth-{i}"), "Summit", f"Summit {i} in {year}",
          (_n("hasTime"), tm), (_n("eventLocation"), other_state), (_n("agent"), programme))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 
 from .article import find_article, quote_findings
 from .findings import VIOLATION, Finding
@@ -41,17 +41,30 @@ def validate(root: Path | None = None, article: str | Path | None = None, source
     findings += undeclared_term_findings(sources)
     findings += dangling_reference_findings(sources)
     asserted = sources.union("ontology", "graph")
+    checked = asserted + sources.union("background")  # the shapes hold for the background too; entailments are the article's
     if fast:
         from .fastshacl import validate_graph
         from .rules import rule_closure
 
-        findings += sorted((replace(f, file=", ".join(sources.files_with_subject(URIRef(f.focus))) or None)
-                            for f in validate_graph(asserted, sources.union("shapes"))),
+        findings += sorted((_placed(f, sources) for f in validate_graph(checked, sources.union("shapes"))),
                            key=lambda f: (f.file or "", f.focus or "", f.shape or "", f.value or ""))
         inferred, consistency = rule_closure(sources.union("ontology"), sources.union("graph"))
     else:
-        findings += report_findings(shacl_results(asserted, sources.union("shapes")), sources)
+        findings += report_findings(shacl_results(checked, sources.union("shapes")), sources)
         inferred, consistency = entailments(asserted)
     findings += consistency
     findings += quote_findings(sources.union("graph"), find_article(article), sources)
-    return Validation(sources=sources, findings=findings, inferred=inferred)
+    return Validation(sources=sources, findings=[_placed(f, sources) for f in findings], inferred=inferred)
+
+
+def _placed(finding: Finding, sources: Sources) -> Finding:
+    """``finding`` with the file and line it is about filled in where the checks left them out."""
+    if finding.line is not None:
+        return finding
+    if finding.focus is not None:
+        focus = URIRef(finding.focus) if finding.focus.startswith(("http:", "https:", "urn:")) else BNode(finding.focus)
+        file, line = sources.locate(focus, URIRef(finding.path) if finding.path else None, finding.file)
+        return replace(finding, file=finding.file or file, line=line)
+    if finding.file is not None and finding.value is not None:
+        return replace(finding, line=sources.line_of_use(finding.file, finding.value))
+    return finding

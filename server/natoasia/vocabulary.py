@@ -81,10 +81,10 @@ def undeclared_term_findings(sources: Sources) -> list[Finding]:
 
 def dangling_reference_findings(sources: Sources) -> list[Finding]:
     """Every instance IRI used as an object must be described (typed) somewhere."""
-    union = sources.union("ontology", "graph")
+    union = sources.union("ontology", "graph", "background")
     typed = {str(s) for s in union.subjects(RDF.type, None)}
     findings = []
-    for path, graph in sources.files["graph"].items():
+    for path, graph in {**sources.files["graph"], **sources.files["background"]}.items():
         for iri in sorted({str(o) for o in graph.objects() if isinstance(o, URIRef) and str(o).startswith(ID_NS)} - typed):
             findings.append(Finding(
                 check="dangling-reference", file=sources.relative(path), line=line_of(path, iri), value=iri,
