@@ -146,8 +146,9 @@ def live_server(built, tmp_path_factory):
             time.sleep(0.1)
     else:
         process.kill()
+        process.wait(timeout=10)
         log.close()
-        pytest.fail("natoasia serve did not start: " + open(log.name).read())
+        pytest.fail("natoasia serve did not start: " + Path(log.name).read_text())
     yield base
     process.terminate()
     process.wait(timeout=10)

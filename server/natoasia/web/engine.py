@@ -146,6 +146,8 @@ class Engine:
             self.metrics.event("cache_hits")
             return cached
         scanned = scan(request.query)
+        if scanned.error is not None:
+            raise ProtocolError(400, str(scanned.error))
         if scanned.is_update:
             raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted")
         if scanned.uses_service:
