@@ -1,21 +1,31 @@
-"""The site as a person uses it, in headless Chromium (Debian's chromium and chromium-driver)."""
+"""The site as a person uses it, in headless Chromium (Debian's chromium and chromium-driver): search, facets,
+the query editor, keyboard use, axe-core on every page, and no request to any other host."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
+from urllib.parse import quote, urlparse
 
 import pytest
 
 pytest.importorskip("selenium")
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 CHROMIUM, DRIVER = shutil.which("chromium") or "/usr/bin/chromium", shutil.which("chromedriver") or "/usr/bin/chromedriver"
 SHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots"
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+STATES = quote("SELECT ?s WHERE { ?s a <https://w3id.org/natoasia/ontology#State> }")
+PAGES = {"home": "/", "resource": "/id/country/japan", "query": "/query?query=" + STATES,
+         "search": "/search?q=Singapore", "browse": "/browse?kind=Contribution", "downloads": "/downloads",
+         "ontology": "/ontology", "pictures": "/pictures", "argument": "/argument"}
 
 
 @pytest.fixture(scope="module")
@@ -28,40 +38,225 @@ def browser(tmp_path_factory):
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--window-size=1200,1400", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
     SHOTS.mkdir(parents=True, exist_ok=True)
     yield driver
     driver.quit()
 
 
-def test_a_person_runs_an_example_and_follows_a_result_to_its_sentence(browser, live_server):
-    wait = WebDriverWait(browser, 20)
+def requested_urls(browser) -> list[str]:
+    """Every URL the page asked for since the last call (from Chromium's performance log)."""
+    urls = []
+    for entry in browser.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+def assert_only_our_host(browser, live_server) -> None:
+    ours = urlparse(live_server).netloc
+    outside = [u for u in requested_urls(browser)  # data: and the browser's own chrome:// pages are not the network
+               if urlparse(u).scheme not in ("data", "chrome", "about", "blob") and urlparse(u).netloc != ours]
+    assert outside == [], f"requests to other hosts: {outside}"
+
+
+def run_axe(browser) -> list[dict]:
+    """axe-core's violations of impact serious or critical on the current page."""
+    browser.execute_script(AXE.read_text(encoding="utf-8"))
+    violations = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations), e => done(String(e)));")
+    assert isinstance(violations, list), violations
+    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in violations if v["impact"] in ("serious", "critical")]
+
+
+def editor(browser):
+    return WebDriverWait(browser, 20).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#yasgui .CodeMirror")))
+
+
+def test_a_first_time_visitor_finds_singapore_by_keyboard(browser, live_server):
     browser.get(live_server + "/")
-    assert "knowledge graph" in browser.find_element(By.TAG_NAME, "h1").text
-    browser.save_screenshot(str(SHOTS / "home.png"))
+    requested_urls(browser)
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.TAB)
+    assert browser.switch_to.active_element.text == "Skip to content"
+    for _ in range(12):  # through the skip link and the menu to the search box
+        if browser.switch_to.active_element.get_attribute("id") == "site-search":
+            break
+        browser.switch_to.active_element.send_keys(Keys.TAB)
+    search = browser.switch_to.active_element
+    assert search.get_attribute("id") == "site-search"
+    search.send_keys("singapore", Keys.ENTER)
+    WebDriverWait(browser, 20).until(EC.presence_of_element_located((By.ID, "search-summary")))
+    hits = browser.find_elements(By.CSS_SELECTOR, "ol.hits li")
+    first = hits[0].find_element(By.CSS_SELECTOR, "a")
+    assert first.text == "Singapore" and first.get_attribute("href").endswith("/id/country/singapore")
+    assert any("very small contingent" in h.text for h in hits)
+    assert browser.find_elements(By.CSS_SELECTOR, "ol.hits mark")
+    browser.save_screenshot(str(SHOTS / "search.png"))
+    first.send_keys(Keys.ENTER)
+    WebDriverWait(browser, 20).until(EC.title_contains("Singapore"))
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Singapore"
+    assert_only_our_host(browser, live_server)
 
-    browser.find_element(By.LINK_TEXT, "Query").click()
-    wait.until(EC.presence_of_element_located((By.ID, "examples")))
-    select = browser.find_element(By.ID, "examples")
-    select.find_element(By.XPATH, "//option[starts-with(., 'CQ01')]").click()
-    browser.find_element(By.ID, "run").click()
-    wait.until(EC.visibility_of_element_located((By.ID, "results")))
-    rows = browser.find_elements(By.CSS_SELECTOR, "#results tbody tr")
-    assert len(rows) == 5
+
+def test_facets_narrow_the_facts_to_contributions_in_afghanistan(browser, live_server):
+    wait = WebDriverWait(browser, 20)
+    browser.get(live_server + "/browse")
+    requested_urls(browser)
+    browser.find_element(By.CSS_SELECTOR, "#facet-kind a[href$='kind=Contribution']").click()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#facet-kind .chosen")))
+    actor = browser.find_element(By.XPATH, "//section[@id='facet-actor']//a[normalize-space()='Afghanistan']")
+    count = int(actor.find_element(By.XPATH, "following-sibling::span").text)
+    actor.click()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#facet-actor .chosen")))
+    assert "kind=Contribution" in browser.current_url and "actor=country%2Fafghanistan" in browser.current_url
+    facts = browser.find_elements(By.CSS_SELECTOR, "li.fact-hit")
+    assert len(facts) == count >= 5
+    assert all(f.find_elements(By.CSS_SELECTOR, "blockquote.quote") for f in facts)
+    assert any("Australia" in f.text and "Afghanistan" in f.text for f in facts)
+    browser.save_screenshot(str(SHOTS / "browse.png"))
+    browser.find_element(By.ID, "as-sparql").click()
+    editor(browser)
+    rows = WebDriverWait(browser, 20).until(lambda b: b.find_elements(By.CSS_SELECTOR, "#yasgui table.dataTable tbody tr"))
+    assert len({r.find_element(By.CSS_SELECTOR, "a.iri").text for r in rows}) == count
+    assert_only_our_host(browser, live_server)
+
+
+def test_a_reader_follows_a_research_question_to_the_claims_that_answer_it(browser, live_server):
+    browser.get(live_server + "/argument")
+    requested_urls(browser)
+    question = browser.find_element(By.ID, "state-of-nato-asia-pacific-relations")
+    assert "Research question" in question.find_element(By.TAG_NAME, "h2").text
+    claims = [a for a in question.find_elements(By.CSS_SELECTOR, "li.answer") if "CLAIM" in
+              a.find_element(By.CSS_SELECTOR, ".answer-head .node-kind").text.upper()]
+    assert len(claims) >= 3
+    assert any(a.find_elements(By.CSS_SELECTOR, "dl.links dt") for a in claims)  # reasons, evidence … are drawn
+    browser.execute_script("arguments[0].scrollIntoView()", question)
+    browser.save_screenshot(str(SHOTS / "argument.png"))
+    link = claims[0].find_element(By.CSS_SELECTOR, ".answer-head > a")
+    label = link.text
+    link.click()
+    WebDriverWait(browser, 20).until(EC.presence_of_element_located((By.CSS_SELECTOR, "blockquote.quote")))
+    assert browser.find_element(By.TAG_NAME, "h1").text == label and "/id/claim/" in browser.current_url
+    assert_only_our_host(browser, live_server)
+
+
+def test_the_editor_completes_our_terms_runs_and_links_results_to_our_pages(browser, live_server, store):
+    contributions = len(list(store.query("SELECT ?c WHERE { ?c a <https://w3id.org/natoasia/ontology#Contribution> }",
+                                         use_default_graph_as_union=True)))
+    browser.get(live_server + "/query")
+    requested_urls(browser)
+    code = editor(browser)
+    browser.execute_script("arguments[0].CodeMirror.setValue('')", code)
+    code.click()
+    typing = code.find_element(By.CSS_SELECTOR, "textarea")
+    typing.send_keys("SELECT ?c WHERE { ?c a nat:Contr")
+    ActionChains(browser).key_down(Keys.CONTROL).send_keys(" ").key_up(Keys.CONTROL).perform()
+    hints = WebDriverWait(browser, 10).until(lambda b: b.find_elements(By.CSS_SELECTOR, ".CodeMirror-hints li"))
+    assert [h.text for h in hints][:1] == ["nat:Contribution"]
+    browser.save_screenshot(str(SHOTS / "query-autocomplete.png"))
+    typing.send_keys(Keys.ENTER, " }")
+    text = browser.execute_script("return arguments[0].CodeMirror.getValue()", code)
+    assert text == ("PREFIX nat: <https://w3id.org/natoasia/ontology#>\n"  # the prefix was added from our table
+                    "SELECT ?c WHERE { ?c a nat:Contribution }")
+    ActionChains(browser).key_down(Keys.CONTROL).send_keys(Keys.ENTER).key_up(Keys.CONTROL).perform()
+    rows = WebDriverWait(browser, 20).until(lambda b: b.find_elements(By.CSS_SELECTOR, "#yasgui table.dataTable tbody tr"))
+    assert len(rows) == contributions > 10
+    link = rows[0].find_element(By.CSS_SELECTOR, "a.iri")
+    assert link.get_attribute("href").startswith(live_server + "/id/contribution/")
+    downloads = {a.text: a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#downloads a")}
+    assert set(downloads) == {"JSON", "XML", "CSV", "TSV"} and "format=csv" in downloads["CSV"]
+    assert "/query?query=PREFIX" in browser.current_url  # the address can be shared
     browser.save_screenshot(str(SHOTS / "query.png"))
-
-    browser.find_element(By.LINK_TEXT, "id/country/japan").click()
-    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "blockquote.quote")))
-    assert browser.find_element(By.TAG_NAME, "h1").text == "Japan"
-    quotes = [q.text for q in browser.find_elements(By.CSS_SELECTOR, "blockquote.quote p")]
-    assert any("Tokyo has supported peace" in q for q in quotes)
-    browser.save_screenshot(str(SHOTS / "japan.png"))
+    link.click()
+    WebDriverWait(browser, 20).until(EC.presence_of_element_located((By.CSS_SELECTOR, "blockquote.quote")))
+    assert "/id/contribution/" in browser.current_url
+    assert_only_our_host(browser, live_server)
 
 
-def test_query_errors_show_their_position(browser, live_server):
+def test_the_competency_questions_load_into_the_editor(browser, live_server):
+    browser.get(live_server + "/query")
+    code = editor(browser)
+    options = browser.find_elements(By.CSS_SELECTOR, "#examples option[value]:not([value=''])")
+    assert len(options) == len(list((Path(__file__).resolve().parents[1] / "queries").glob("CQ*.rq")))
+    options[1].click()
+    text = browser.execute_script("return arguments[0].CodeMirror.getValue()", code)
+    assert text.startswith("#") and "SELECT" in text.upper()
+
+
+def test_query_errors_are_marked_where_they_are(browser, live_server):
     browser.get(live_server + "/query?query=" + "SELECT%20*%20WHERE%20%7B%20%3Fs%20%3Fp%20%7D")
-    error = WebDriverWait(browser, 20).until(EC.visibility_of_element_located((By.ID, "error")))
-    assert "400" in error.text and "line 1, column" in error.text
+    error = WebDriverWait(browser, 20).until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#yasgui .errorResult")))
+    assert "400" in error.text and "at 1:25" in error.text
+    mark = WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#yasgui .server-error")))
+    assert mark.text == "}"
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_passes_axe_and_loads_nothing_from_other_hosts(browser, live_server, name):
+    browser.get(live_server + PAGES[name])
+    if name == "query":
+        WebDriverWait(browser, 20).until(lambda b: b.find_elements(By.CSS_SELECTOR, "#yasgui table.dataTable tbody tr"))
+    browser.save_screenshot(str(SHOTS / f"page-{name}.png"))
+    assert run_axe(browser) == []
+    assert_only_our_host(browser, live_server)
+
+
+OVERLAPS = """
+const svg = document.getElementById(arguments[0]), frame = svg.getBoundingClientRect();
+const boxes = [...svg.querySelectorAll(arguments[1])].map(e => [e.textContent, e.getBoundingClientRect()]);
+const out = [];
+for (let i = 0; i < boxes.length; i++) {
+  const [t, b] = boxes[i];
+  if (b.left < frame.left - 0.5 || b.right > frame.right + 0.5 || b.top < frame.top - 0.5 || b.bottom > frame.bottom + 0.5)
+    out.push(t + " is cut off");
+  for (let j = i + 1; j < boxes.length; j++) {
+    const [u, c] = boxes[j];
+    if (Math.min(b.right, c.right) - Math.max(b.left, c.left) > 0.5 && Math.min(b.bottom, c.bottom) - Math.max(b.top, c.top) > 0.5)
+      out.push(t + " overlaps " + u);
+  }
+}
+return [boxes.length, out];"""
+
+
+def test_no_label_of_the_pictures_overlaps_another_or_a_node_or_is_cut_off(browser, live_server):
+    """Measured on the layout Chromium renders, not on the server's estimate."""
+    browser.get(live_server + "/pictures")
+    WebDriverWait(browser, 20).until(EC.presence_of_element_located((By.ID, "network-picture")))
+    count, problems = browser.execute_script(OVERLAPS, "network-picture", "a.node text, a.node circle")
+    assert count > 40 and problems == []
+    count, problems = browser.execute_script(OVERLAPS, "timeline-picture", "a.event text, a.source text, a.event circle")
+    assert count > 20 and problems == []
+
+
+def test_the_network_filters_by_framework_and_kind_and_zooms_and_pans(browser, live_server):
+    browser.get(live_server + "/pictures")
+    svg = WebDriverWait(browser, 20).until(EC.presence_of_element_located((By.ID, "network-picture")))
+    shown = lambda: sorted(a.get_dom_attribute("href").rsplit("/", 1)[-1]
+                           for a in svg.find_elements(By.CSS_SELECTOR, "a.node") if a.is_displayed())
+    everything = shown()
+    browser.find_element(By.CSS_SELECTOR, "#network-framework option[value$='/tailored-cooperation-programme']").click()
+    tcp = shown()
+    assert {"tailored-cooperation-programme", "nato", "japan", "australia", "singapore"} <= set(tcp)
+    assert len(tcp) < len(everything) and "mediterranean-dialogue" not in tcp
+    paths = {a.get_dom_attribute("href") for a in svg.find_elements(By.CSS_SELECTOR, "a.node") if a.is_displayed()}
+    visible_edges = [e for e in svg.find_elements(By.CSS_SELECTOR, "line.edge") if e.is_displayed()]
+    assert visible_edges and all(set(e.get_attribute("data-ends").split()) <= paths for e in visible_edges)
+    browser.find_element(By.CSS_SELECTOR, "#network-controls input[value='state']").click()
+    assert "japan" not in shown() and "tailored-cooperation-programme" in shown()
+    view_box = lambda: browser.execute_script("return arguments[0].getAttribute('viewBox')", svg)
+    before = view_box()
+    browser.find_element(By.CSS_SELECTOR, "button[data-zoom='in']").click()
+    zoomed = view_box()
+    assert float(zoomed.split()[2]) < float(before.split()[2])
+    ActionChains(browser).move_to_element(svg).click_and_hold().move_by_offset(60, 40).release().perform()
+    assert view_box().split()[:2] != zoomed.split()[:2]
+    browser.find_element(By.CSS_SELECTOR, "button[data-zoom='reset']").click()
+    assert [float(v) for v in view_box().split()] == [float(v) for v in before.split()]
 
 
 def test_the_network_picture_is_drawn(browser, live_server):

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, VOID, XSD
 
-from . import BASE, DATASET_IRI, ENTAILMENTS_GRAPH, FACTS_GRAPH, ID_NS, ONTOLOGY_GRAPH, __version__
+from . import BACKGROUND_GRAPH, BASE, DATASET_IRI, ENTAILMENTS_GRAPH, FACTS_GRAPH, ID_NS, ONTOLOGY_GRAPH, __version__
 from .namespaces import PREFIXES
 from .rdfio import canonical, serialize_quads, serialize_triples, sorted_triples
 from .sources import Sources, load_sources
+from .web import search
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 DUMPS_BASE = BASE + "dumps/"
@@ -35,7 +36,7 @@ VOID_FILE = "void.ttl"
 
 @dataclass
 class Dataset:
-    """The three named graphs of the dataset."""
+    """The named graphs of the dataset."""
 
     graphs: dict[str, Graph]
 
@@ -48,12 +49,20 @@ class Dataset:
 
 
 def assemble(sources: Sources, inferred: Graph) -> Dataset:
-    """Ontology, asserted facts and entailments as named graphs (blank nodes canonically labelled)."""
-    return Dataset(graphs={
+    """Ontology, asserted facts, entailments and (if any) background knowledge as named graphs.
+
+    Blank nodes are canonically labelled. The background graph holds only ``background/``: knowledge
+    the article takes for granted never enters the facts graph, nor the article's entailments.
+    """
+    graphs = {
         ONTOLOGY_GRAPH: canonical(sources.union("ontology")),
         FACTS_GRAPH: canonical(sources.union("graph")),
         ENTAILMENTS_GRAPH: canonical(inferred),
-    })
+    }
+    background = sources.union("background")
+    if len(background):
+        graphs[BACKGROUND_GRAPH] = canonical(background)
+    return Dataset(graphs=graphs)
 
 
 def write_dataset(dataset: Dataset, out: Path, source_digest: str) -> dict:
@@ -71,6 +80,7 @@ def write_dataset(dataset: Dataset, out: Path, source_digest: str) -> dict:
                        "triples": len(quads) if named else len(triples)}
     void = void_description(dataset, union, files)
     (out / VOID_FILE).write_bytes(serialize_triples(sorted_triples(void), ox.RdfFormat.TURTLE))
+    search.write_index(out / search.INDEX_FILE, triples)
     manifest = {"version": __version__, "sources": source_digest, "files": files,
                 "graphs": {name: len(g) for name, g in sorted(dataset.graphs.items())}}
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -98,6 +108,9 @@ def void_description(dataset: Dataset, union: Graph, files: dict) -> Graph:
         g.add((ds, VOID.subset, subset))
         g.add((subset, RDF.type, VOID.Dataset))
         g.add((subset, VOID.triples, Literal(len(graph), datatype=XSD.integer)))
+        for p in (RDFS.label, DCTERMS.title, DCTERMS.description, DCTERMS.source, DCTERMS.license):
+            for o in graph.objects(subset, p):  # a graph that describes itself (the background) says so in VoID
+                g.add((subset, p, o))
     for name, info in sorted(files.items()):
         dump = URIRef(DUMPS_BASE + name)
         checksum = URIRef(DUMPS_BASE + name + "#sha256")
@@ -144,4 +157,5 @@ def is_current(out: Path, sources: Sources) -> bool:
         manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return manifest.get("sources") == sources.digest() and all((out / f).is_file() for f in manifest.get("files", {}))
+    return (manifest.get("sources") == sources.digest() and all((out / f).is_file() for f in manifest.get("files", {}))
+            and (out / search.INDEX_FILE).is_file())

@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 
 from flask import Flask, Response, g, request
+from jinja2 import StrictUndefined
 from werkzeug.exceptions import HTTPException
 
 from .engine import Engine, Settings
 
 access = logging.getLogger("natoasia.access")
+#: Set (to anything but "" or "0") by the tests: a template naming something that does not exist fails
+#: loudly instead of rendering it as empty, so a misspelt name cannot hide a section of a page.
+STRICT_TEMPLATES = "NATOASIA_STRICT_TEMPLATES"
 
 
 def create_app(settings: Settings, engine: Engine | None = None, start: bool = True) -> Flask:
     """An app serving ``settings.dataset``; the engine's workers are started unless ``start`` is False."""
     app = Flask(__name__)
+    if os.environ.get(STRICT_TEMPLATES, "") not in ("", "0"):
+        app.jinja_options = {**app.jinja_options, "undefined": StrictUndefined}
     app.config["MAX_CONTENT_LENGTH"] = None  # the protocol layer enforces its own, clearer limit
     engine = engine or Engine(settings)
     if start:

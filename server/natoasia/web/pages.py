@@ -14,12 +14,15 @@ from rdflib import Graph
 from .. import __version__
 from ..rdfio import canonical, serialize_triples, sorted_triples
 from ..sources import data_root
-from . import ontodoc, pictures
+from . import argument, browse, ontodoc, pictures, search
 from .negotiation import choose
 from .protocol import ProtocolError
 from .views import Describer
 
 bp = Blueprint("pages", __name__)
+bp.register_blueprint(search.bp)
+bp.register_blueprint(browse.bp)
+bp.register_blueprint(argument.bp)
 RDF_TYPES = {"ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples",
              "rdf": "application/rdf+xml"}
 DOCUMENT_TYPES = ["text/html", *RDF_TYPES.values()]
@@ -218,16 +221,56 @@ def void():
     return response
 
 
+TERMS_QUERY = """SELECT DISTINCT ?kind ?term WHERE {
+  { ?s a ?term BIND("class" AS ?kind) } UNION { ?s ?term ?o BIND("property" AS ?kind) }
+  UNION { VALUES (?declared ?kind) { (<http://www.w3.org/2002/07/owl#Class> "class")
+          (<http://www.w3.org/2000/01/rdf-schema#Class> "class")
+          (<http://www.w3.org/2002/07/owl#ObjectProperty> "property")
+          (<http://www.w3.org/2002/07/owl#DatatypeProperty> "property")
+          (<http://www.w3.org/2002/07/owl#AnnotationProperty> "property")
+          (<http://www.w3.org/1999/02/22-rdf-syntax-ns#Property> "property") } ?term a ?declared }
+  FILTER(isIRI(?term))
+} ORDER BY ?kind ?term"""
+
+
+def editor_terms() -> dict:
+    """What the editor completes, all from this server: our prefixes, and the classes and properties the
+    ontology declares or the data uses (never prefix.cc or LOV)."""
+    cache = current_app.extensions.setdefault("natoasia.editor", {})
+    if "terms" not in cache:
+        from ..namespaces import PREFIXES
+
+        found: dict[str, set] = {"class": set(), "property": set()}
+        for row in engine().select(TERMS_QUERY):
+            found[row["kind"]].add(row["term"])
+        cache["terms"] = {"prefixes": sorted(PREFIXES.items()), "classes": sorted(found["class"]),
+                          "properties": sorted(found["property"])}
+    return cache["terms"]
+
+
+DEFAULT_QUERY = """PREFIX nat: <https://w3id.org/natoasia/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?country ?label WHERE {
+  ?country a nat:State ; rdfs:label ?label .
+} ORDER BY ?label"""
+
+
 @bp.route("/query")
 def query_page():
-    """The query page: editor, examples, results table; works with no network access."""
-    return render_template("query.html", questions=competency_questions())
+    """The query page: YASGUI with our endpoint, our completions and the competency questions; it loads
+    nothing from another host."""
+    return render_template("query.html", questions=competency_questions(), terms=editor_terms(),
+                           default_query=DEFAULT_QUERY)
 
 
 @bp.route("/pictures")
 def pictures_page():
     """The network and the timeline."""
-    return render_template("pictures.html", network=_network_svg(), timeline=_timeline_svg())
+    nodes, _ = _network_data()
+    frameworks = sorted((local(iri), label) for iri, (label, kind) in nodes.items() if kind == "framework")
+    return render_template("pictures.html", network=_network_svg(), timeline=_timeline_svg(),
+                           edge_styles=pictures.EDGE_STYLES, node_kinds=list(pictures.KIND_COLOURS),
+                           frameworks=sorted(frameworks, key=lambda f: f[1]))
 
 
 @bp.route("/pictures/network.svg")
@@ -240,10 +283,17 @@ def timeline():
     return Response(_timeline_svg(), mimetype="image/svg+xml")
 
 
+def _network_data() -> tuple[dict, list]:
+    cache = current_app.extensions.setdefault("natoasia.pictures", {})
+    if "network_data" not in cache:
+        cache["network_data"] = pictures.network_data(engine().select)
+    return cache["network_data"]
+
+
 def _network_svg() -> str:
     cache = current_app.extensions.setdefault("natoasia.pictures", {})
     if "network" not in cache:
-        nodes, edges = pictures.network_data(engine().select)
+        nodes, edges = _network_data()
         cache["network"] = pictures.network_svg(nodes, edges, local)
     return cache["network"]
 

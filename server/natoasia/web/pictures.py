@@ -49,19 +49,27 @@ SELECT ?event ?label ?when ?year (MIN(?sentence) AS ?source) WHERE {
 } GROUP BY ?event ?label ?when ?year ORDER BY ?year ?event"""
 
 
+#: How each kind of edge is drawn and what it means (legend text).
+EDGE_STYLES = {"partner": ("#c0392b", "", "NATO's partner"),
+               "member": ("#27ae60", "5,3", "member of the framework or forum"),
+               "framework": ("#7f8c8d", "1,3", "NATO's partnership framework"),
+               "body": ("#2c7fb8", "", "body of NATO"), "operation": ("#8e44ad", "8,3,2,3", "operation led by NATO")}
+
+
 def network_data(select) -> tuple[dict, list]:
-    """Nodes (iri → (label, kind)) and edges of NATO's network, via the ``select`` function."""
+    """Nodes (iri → (label, kind)) and edges (a, b, kind of edge) of NATO's network, via ``select``."""
     kinds = {}
     for row in select(KIND_QUERY):
         kinds.setdefault(row["node"], (row["label"], row["kind"]))
-    nodes, edges = {NATO: kinds.get(NATO, ("NATO", "alliance"))}, set()
+    nodes, edges = {NATO: kinds.get(NATO, ("NATO", "alliance"))}, {}
     for row in select(NETWORK_QUERY):
         for node in (row["a"], row["b"]):
             if node in kinds:
                 nodes[node] = kinds[node]
         if row["a"] in nodes and row["b"] in nodes and row["a"] != row["b"]:
-            edges.add(tuple(sorted((row["a"], row["b"]))))
-    return nodes, sorted(edges)
+            pair = tuple(sorted((row["a"], row["b"])))
+            edges[pair] = min(edges.get(pair, row["kindB"]), row["kindB"])  # one line per pair, the same each time
+    return nodes, sorted((a, b, kind) for (a, b), kind in edges.items())
 
 
 def layout(nodes: list[str], edges: list[tuple[str, str]], width: float, height: float, seed: int = 7,
@@ -99,23 +107,87 @@ def layout(nodes: list[str], edges: list[tuple[str, str]], width: float, height:
     return pos
 
 
+#: Font size of the network's labels and the width of one character at that size (generous, so that an
+#: estimate never falls short of what a browser draws; the browser test measures the rendered boxes).
+LABEL_SIZE, CHAR_WIDTH, LABEL_CHARS = 12, 7.2, 34
+
+
+def short(text: str, limit: int = LABEL_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, with an ellipsis where it was cut."""
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def label_box(label: str, x: float, y: float, r: float) -> tuple[float, float, float, float]:
+    """The box (left, top, right, bottom) a node's circle and the label drawn below it take."""
+    half = max(r, CHAR_WIDTH * len(short(label)) / 2)
+    return x - half, y - r, x + half, y + r + LABEL_SIZE + 6
+
+
+def separate(pos: dict, sizes: dict, width: float, height: float, left: float, rounds: int = 400) -> dict:
+    """Move nodes apart until no two boxes (circle + label) overlap and every box lies inside the picture.
+
+    ``sizes`` maps a node to (label, radius). Each round pushes every overlapping pair apart along the
+    axis where they overlap least; NATO, the centre, stays put.
+    """
+    def clamp(n):
+        label, r = sizes[n]
+        x0, y0, x1, y1 = label_box(label, *pos[n], r)
+        pos[n][0] = min(width - 4 - (x1 - pos[n][0]), max(left + 4 + (pos[n][0] - x0), pos[n][0]))
+        pos[n][1] = min(height - 4 - (y1 - pos[n][1]), max(4 + (pos[n][1] - y0), pos[n][1]))
+
+    names = sorted(pos)
+    for n in names:
+        clamp(n)
+    for _ in range(rounds):
+        moved = False
+        boxes = {n: label_box(sizes[n][0], *pos[n], sizes[n][1]) for n in names}
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                ax0, ay0, ax1, ay1 = boxes[a]
+                bx0, by0, bx1, by1 = boxes[b]
+                dx, dy = min(ax1, bx1) - max(ax0, bx0), min(ay1, by1) - max(ay0, by0)
+                if dx <= 0 or dy <= 0:
+                    continue
+                moved = True
+                share = {a: 0.0 if a == NATO else (1.0 if b == NATO else 0.5)}
+                share[b] = 1.0 - share[a]
+                if dy <= dx:
+                    sign = 1 if pos[a][1] >= pos[b][1] else -1
+                    pos[a][1] += sign * (dy + 1) * share[a]; pos[b][1] -= sign * (dy + 1) * share[b]
+                else:
+                    sign = 1 if pos[a][0] >= pos[b][0] else -1
+                    pos[a][0] += sign * (dx + 1) * share[a]; pos[b][0] -= sign * (dx + 1) * share[b]
+                clamp(a), clamp(b)
+                boxes[a] = label_box(sizes[a][0], *pos[a], sizes[a][1])
+                boxes[b] = label_box(sizes[b][0], *pos[b], sizes[b][1])
+        if not moved:
+            break
+    return pos
+
+
 def network_svg(nodes: dict, edges: list, local, width: int = 1100, height: int = 820) -> str:
-    """The network as SVG: coloured by kind, each node a link to its page, with a legend."""
-    pos = layout(sorted(nodes), edges, width, height, left=140)
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+    """The network as SVG: coloured by kind, each node a link to its page, with a legend; no two labels overlap."""
+    pos = layout(sorted(nodes), [(a, b) for a, b, _ in edges], width, height, left=140)
+    pos = separate(pos, {n: (nodes[n][0], 16 if n == NATO else 9) for n in nodes}, width, height, left=110)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="group" '
            f'aria-labelledby="network-title" class="picture" id="network-picture">',
            '<title id="network-title">NATO\'s network: partner countries, frameworks, operations and bodies</title>',
-           '<g stroke="#9aa5b1" stroke-width="1.2">']
-    out += [f'<line x1="{pos[a][0]:.1f}" y1="{pos[a][1]:.1f}" x2="{pos[b][0]:.1f}" y2="{pos[b][1]:.1f}"/>'
-            for a, b in edges]
+           '<g stroke-width="1.4" stroke-opacity="0.75">']
+    for a, b, kind in edges:
+        colour, dashes, _ = EDGE_STYLES[kind]
+        dash = f' stroke-dasharray="{dashes}"' if dashes else ""
+        out.append(f'<line class="edge edge-{kind}" data-ends={quoteattr(local(a) + " " + local(b))} '
+                   f'x1="{pos[a][0]:.1f}" y1="{pos[a][1]:.1f}" x2="{pos[b][0]:.1f}" '
+                   f'y2="{pos[b][1]:.1f}" stroke="{colour}"{dash}/>')
     out.append("</g>")
     for iri in sorted(nodes):
         label, kind = nodes[iri]
         x, y = pos[iri]
         r = 16 if iri == NATO else 9
-        out.append(f'<a href={quoteattr(local(iri))} class="node node-{kind}"><title>{escape(label)} ({kind})</title>'
+        out.append(f'<a href={quoteattr(local(iri))} class="node node-{kind}" data-kind="{kind}"><title>{escape(label)} ({kind})</title>'
                    f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="{KIND_COLOURS[kind]}"/>'
-                   f'<text x="{x:.1f}" y="{y + r + 12:.1f}" text-anchor="middle" font-size="12">{escape(label[:34])}</text></a>')
+                   f'<text x="{x:.1f}" y="{y + r + 12:.1f}" text-anchor="middle" font-size="{LABEL_SIZE}">'
+                   f'{escape(short(label))}</text></a>')
     for i, (kind, colour) in enumerate(KIND_COLOURS.items()):
         out.append(f'<g class="legend"><circle cx="20" cy="{20 + i * 20}" r="6" fill="{colour}"/>'
                    f'<text x="32" y="{24 + i * 20}" font-size="12">{kind}</text></g>')
@@ -128,7 +200,7 @@ def timeline_svg(rows: list[dict], local, width: int = 1000) -> str:
     first, last = 1945, 2010
     x = lambda year: 40 + (int(year) - first) / (last - first) * (width - 80)
     height = 120 + 34 * len(rows)
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="group" '
            f'aria-labelledby="timeline-title" class="picture" id="timeline-picture">',
            '<title id="timeline-title">Timeline of the dated events the article mentions</title>',
            f'<line x1="40" y1="60" x2="{width - 40}" y2="60" stroke="#444" stroke-width="2"/>']
@@ -137,7 +209,7 @@ def timeline_svg(rows: list[dict], local, width: int = 1000) -> str:
                    f'<text x="{x(decade):.1f}" y="44" text-anchor="middle">{decade}</text></g>')
     for i, row in enumerate(rows):
         cx, cy = x(row["year"]), 100 + i * 34
-        text = f'{row["when"]}: {row["label"]}'[:90]
+        text = short(f'{row["when"]}: {row["label"]}', 90)
         anchor = "start" if cx + 12 + 6.6 * len(text) < width - 10 else "end"
         tx = cx - 12 if anchor == "end" else cx + 12
         out.append(f'<line x1="{cx:.1f}" y1="60" x2="{cx:.1f}" y2="{cy:.1f}" stroke="#bbb" stroke-dasharray="2,3"/>')

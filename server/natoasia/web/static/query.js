@@ -1,112 +1,118 @@
-// The query page: examples, run, results table with links, downloads, errors with their position.
-// Plain JavaScript, no library: the page works without any network access beyond this server.
+// The query page: YASGUI on this server's endpoint. Nothing is requested from another host: YASQE's
+// prefix.cc and LOV completers are replaced by completers fed from this graph's own terms (embedded in the
+// page), the endpoint list holds only this endpoint, and result IRIs under our base open our pages.
 (function () {
   "use strict";
-  var base = window.NATOASIA_BASE;
-  var form = document.getElementById("query-form");
-  var editor = document.getElementById("query");
+  var config = JSON.parse(document.getElementById("editor-config").textContent);
   var examples = JSON.parse(document.getElementById("examples-data").textContent);
-  var status = document.getElementById("status");
-  var errorBox = document.getElementById("error");
-  var table = document.getElementById("results");
-  var downloads = document.getElementById("downloads");
+  var base = config.base;
+  var endpoint = window.location.origin + config.endpoint;
+  var Yasqe = Yasgui.Yasqe, Yasr = Yasgui.Yasr;
+  var prefixes = {};
+  config.terms.prefixes.forEach(function (p) { prefixes[p[0]] = p[1]; });
+
+  Yasqe.forkAutocompleter("prefixes", { name: "ourPrefixes", persistenceId: null,
+    get: function () { return config.terms.prefixes.map(function (p) { return p[0] + ": <" + p[1] + ">"; }); } });
+  Yasqe.forkAutocompleter("class", { name: "ourClasses", bulk: true, persistenceId: null,
+    get: function () { return config.terms.classes; } });
+  Yasqe.forkAutocompleter("property", { name: "ourProperties", bulk: true, persistenceId: null,
+    get: function () { return config.terms.properties; } });
+  var completers = ["variables", "ourPrefixes", "ourClasses", "ourProperties"];
+  Yasqe.defaults.autocompleters = completers.slice();
+  Yasqe.defaults.value = config.defaultQuery;
+  Yasgui.defaults.yasqe.autocompleters = completers.slice();
+  Yasr.plugins.table.defaults.openIriInNewWindow = false;
 
   function localHref(iri) {
     return iri.indexOf(base) === 0 ? "/" + iri.slice(base.length) : iri;
   }
 
-  function cell(term) {
-    var td = document.createElement("td");
-    if (!term) { return td; }
-    if (term.type === "uri") {
-      var a = document.createElement("a");
-      a.href = localHref(term.value);
-      a.textContent = term.value.indexOf(base) === 0 ? term.value.slice(base.length) : term.value;
-      td.appendChild(a);
-    } else {
-      td.textContent = term.value;
-      if (term["xml:lang"]) { td.title = "@" + term["xml:lang"]; }
-    }
-    return td;
-  }
+  var yasgui = new Yasgui(document.getElementById("yasgui"), {
+    persistenceId: null,
+    populateFromUrl: true,
+    copyEndpointOnNewTab: true,
+    requestConfig: { endpoint: endpoint, method: "POST" },
+    endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
+    yasqe: { autocompleters: completers.slice(), value: config.defaultQuery },
+    yasr: { prefixes: prefixes, defaultPlugin: "table" }
+  });
 
-  function showTable(data) {
-    var head = table.tHead, body = table.tBodies[0];
-    head.innerHTML = ""; body.innerHTML = "";
-    var row = document.createElement("tr");
-    var vars = data.head.vars || ["boolean"];
-    vars.forEach(function (v) { var th = document.createElement("th"); th.scope = "col"; th.textContent = v; row.appendChild(th); });
-    head.appendChild(row);
-    if (data.boolean !== undefined) {
-      var tr = document.createElement("tr");
-      tr.appendChild(cell({ type: "literal", value: String(data.boolean) }));
-      body.appendChild(tr);
-    } else {
-      data.results.bindings.forEach(function (b) {
-        var tr = document.createElement("tr");
-        vars.forEach(function (v) { tr.appendChild(cell(b[v])); });
-        body.appendChild(tr);
+  // YASGUI's controls without an accessible name get one; its tab list holds only tabs.
+  var names = [["textarea", "SPARQL query"], ["input.autocomplete", "SPARQL endpoint"],
+               ["select.tableSizer", "Rows per page"], ["input[type=search], .dataTables_filter input", "Filter the results"]];
+  function accessible(root) {
+    names.forEach(function (n) {
+      root.querySelectorAll(n[0]).forEach(function (el) {
+        if (!el.hasAttribute("aria-label")) { el.setAttribute("aria-label", n[1]); }
       });
-    }
-    table.hidden = false;
-    status.textContent = (data.boolean !== undefined ? "answer: " + data.boolean : data.results.bindings.length + " rows");
+    });
+    root.querySelectorAll(".tabsList button.addTab").forEach(function (b) {
+      b.setAttribute("role", "tab"); b.setAttribute("aria-selected", "false");
+    });
+    root.querySelectorAll("table.dataTable th:empty").forEach(function (th) {
+      var text = document.createElement("span"); text.className = "visually-hidden"; text.textContent = "row";
+      th.appendChild(text);
+    });
   }
 
-  function showDownloads(query, graph) {
-    var formats = graph ? ["turtle", "jsonld", "ntriples", "rdfxml"] : ["json", "xml", "csv", "tsv"];
-    downloads.innerHTML = "Download: ";
+  // Links in the results: IRIs under our base open the resource page on this server, in this window.
+  var root = document.getElementById("yasgui");
+  new MutationObserver(function () {
+    root.querySelectorAll("a.iri").forEach(function (a) {
+      var href = a.getAttribute("href");
+      if (href && href.indexOf(base) === 0) { a.setAttribute("href", localHref(href)); }
+      a.removeAttribute("target");
+    });
+    accessible(root);
+  }).observe(root, { childList: true, subtree: true });
+  accessible(root);
+
+  var downloads = document.getElementById("downloads");
+  function showDownloads(tab) {
+    var query = tab.getQuery();
+    var graph = /^\s*(construct|describe)\b/i.test(query.replace(/^(\s*(#[^\n]*|prefix\s+\S*\s*<[^>]*>|base\s*<[^>]*>))*/i, ""));
+    var formats = graph ? [["turtle", "Turtle"], ["jsonld", "JSON-LD"], ["ntriples", "N-Triples"], ["rdfxml", "RDF/XML"]]
+                        : [["json", "JSON"], ["xml", "XML"], ["csv", "CSV"], ["tsv", "TSV"]];
+    downloads.textContent = "Download these results: ";
     formats.forEach(function (f) {
       var a = document.createElement("a");
-      a.href = "/sparql?query=" + encodeURIComponent(query) + "&format=" + f;
-      a.textContent = f; a.setAttribute("download", "results." + f);
-      downloads.appendChild(a); downloads.appendChild(document.createTextNode(" "));
+      a.href = "/sparql?query=" + encodeURIComponent(query) + "&format=" + f[0];
+      a.textContent = f[1];
+      a.setAttribute("download", "results." + f[0]);
+      downloads.appendChild(a);
+      downloads.appendChild(document.createTextNode(" "));
     });
     downloads.hidden = false;
-  }
-
-  function showError(text) {
-    errorBox.textContent = text;
-    errorBox.hidden = false;
-    var at = /at (\d+):(\d+)/.exec(text);
-    if (at) {
-      var lines = editor.value.split("\n"), line = +at[1], column = +at[2], offset = 0;
-      for (var i = 0; i < line - 1 && i < lines.length; i++) { offset += lines[i].length + 1; }
-      offset += Math.max(0, column - 1);
-      editor.focus();
-      editor.setSelectionRange(offset, Math.min(editor.value.length, offset + 1));
-      errorBox.textContent = text.split("\n")[0] + " (line " + line + ", column " + column + ")";
-    }
-    status.textContent = "error";
-  }
-
-  function run(query) {
-    errorBox.hidden = true; table.hidden = true; downloads.hidden = true;
-    status.textContent = "running…";
     history.replaceState(null, "", "/query?query=" + encodeURIComponent(query));
-    var pre = document.getElementById("graph-result");
-    if (pre) { pre.remove(); }
-    fetch("/sparql", {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded",
-                 "Accept": "application/sparql-results+json, text/turtle;q=0.9" },
-      body: "query=" + encodeURIComponent(query)
-    }).then(function (response) {
-      return response.text().then(function (text) {
-        if (!response.ok) { showError(response.status + ": " + text); return; }
-        if ((response.headers.get("Content-Type") || "").indexOf("text/turtle") === 0) {
-          var out = document.createElement("pre"); out.id = "graph-result"; out.textContent = text;
-          table.parentNode.appendChild(out); status.textContent = "graph";
-          showDownloads(query, true); return;
-        }
-        showTable(JSON.parse(text)); showDownloads(query, false);
-      });
-    }).catch(function (e) { showError("the endpoint could not be reached: " + e); });
   }
+  // The endpoint's error names its line and column ("at 3:14"): mark that place in the editor too.
+  var serverMark = null;
+  function markServerError(tab) {
+    if (serverMark) { serverMark.clear(); serverMark = null; }
+    var error = document.querySelector("#yasgui .yasr .errorResult");
+    var at = error && /at (\d+):(\d+)/.exec(error.textContent);
+    if (!at) { return; }
+    var yasqe = tab.getYasqe(), line = Math.min(+at[1] - 1, yasqe.getDoc().lineCount() - 1);
+    var length = (yasqe.getDoc().getLine(line) || "").length;
+    var column = Math.max(0, Math.min(+at[2] - 1, length - 1));  // an error at the end marks the last character
+    serverMark = yasqe.getDoc().markText({ line: line, ch: column }, { line: line, ch: column + 1 },
+      { className: "server-error", attributes: { title: error.querySelector(".errorMessage") ?
+        error.querySelector(".errorMessage").textContent : "error here" } });
+    yasqe.getDoc().setCursor({ line: line, ch: column });
+  }
+  yasgui.on("queryResponse", function (_yasgui, tab) { showDownloads(tab); });
+  // Yasr draws an error after the response event, so watch for it to appear.
+  var markedError = null;
+  new MutationObserver(function () {
+    var error = document.querySelector("#yasgui .yasr .errorResult");
+    var text = error ? error.textContent : null;
+    if (text !== markedError) { markedError = text; markServerError(yasgui.getTab()); }
+  }).observe(document.getElementById("yasgui"), { childList: true, subtree: true });
 
   document.getElementById("examples").addEventListener("change", function (e) {
-    if (e.target.value !== "") { editor.value = examples[+e.target.value]; }
+    if (e.target.value === "") { return; }
+    var yasqe = yasgui.getTab().getYasqe();
+    yasqe.setValue(examples[+e.target.value]);
+    yasqe.focus();
   });
-  form.addEventListener("submit", function (e) { e.preventDefault(); run(editor.value); });
-  var initial = new URLSearchParams(window.location.search).get("query");
-  if (initial) { editor.value = initial; run(initial); }
 })();

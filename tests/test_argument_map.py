@@ -1,0 +1,87 @@
+"""The argument map (issue 10): research questions, the nodes that answer them, and the links between them."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from natoasia import ID_NS
+from natoasia.store import run_query
+from natoasia.web.browse import SECTIONS
+
+PREFIXES = """PREFIX nat: <https://w3id.org/natoasia/ontology#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+"""
+
+
+def local(iri: str) -> str:
+    return "/id/" + iri[len(ID_NS):]
+
+
+def question_block(html: str, question: str) -> str:
+    return html.split(f'<section class="question" id="{question}"', 1)[1].split("</section>", 1)[0]
+
+
+def answers_in(block: str) -> set[str]:
+    return set(re.findall(r'<p class="answer-head"><span class="node-kind">[^<]*</span> <a href="([^"]+)">', block))
+
+
+def answer_item(html: str, node: str) -> str:
+    """The list item drawing ``node`` as an answer (not a link to it under another answer)."""
+    return next(item for item in html.split('<li class="answer')[1:]
+                if re.search(rf'<p class="answer-head"><span class="node-kind">[^<]*</span> <a href="{re.escape(node)}">', item))
+
+
+def test_every_research_question_lists_exactly_the_nodes_that_answer_it(client, store):
+    html = client.get("/argument").get_data(as_text=True)
+    questions = [str(r["q"].value) for r in run_query(store, PREFIXES + "SELECT ?q WHERE { ?q a nat:ResearchQuestion }")]
+    assert len(questions) >= 3
+    for question in questions:
+        expected = {local(str(r["n"].value)) for r in run_query(store, PREFIXES + f"""
+            SELECT ?n WHERE {{ ?n nat:answers <{question}> }}""")}
+        assert answers_in(question_block(html, question.rsplit("/", 1)[-1])) == expected, question
+
+
+def test_evidence_and_reasons_are_drawn_under_the_claims_they_bear_on(client, store):
+    html = client.get("/argument").get_data(as_text=True)
+    rows = list(run_query(store, PREFIXES + """SELECT ?fact ?claim ?q WHERE {
+        ?fact nat:supports ?claim . ?claim nat:answers ?q } ORDER BY ?fact ?claim ?q LIMIT 1"""))
+    assert rows, "the graph has evidence for an answering claim"
+    fact, claim, question = (str(rows[0][v].value) for v in ("fact", "claim", "q"))
+    block = question_block(html, question.rsplit("/", 1)[-1])
+    answer = answer_item(block, local(claim))
+    assert re.search(rf'<dt>evidence</dt>\s*(<dd>.*?</dd>\s*)*?<dd><a href="{re.escape(local(fact))}">', answer, re.S)
+    reasons = list(run_query(store, PREFIXES + """SELECT ?a ?r WHERE { ?a nat:hasReason ?r ; nat:answers ?q }
+        ORDER BY ?a ?r LIMIT 1"""))
+    assert reasons
+    node, reason = str(reasons[0]["a"].value), str(reasons[0]["r"].value)
+    answer = answer_item(html, local(node))
+    assert "<dt>because</dt>" in answer and f'<a href="{local(reason)}">' in answer
+
+
+def test_every_node_links_to_its_sentence(client):
+    html = client.get("/argument").get_data(as_text=True)
+    answers = html.split('<li class="answer')[1:]
+    assert answers and all('class="sentence-link" href="/id/sentence/' in a for a in answers)
+
+
+def test_a_section_shows_the_answers_stated_in_it(client, store):
+    whole = client.get("/argument").get_data(as_text=True)
+    seen = set()
+    for number in range(1, len(SECTIONS) + 1):
+        html = client.get(f"/argument?section={number}").get_data(as_text=True)
+        shown = set(re.findall(r'<p class="answer-head"><span class="node-kind">[^<]*</span> <a href="(/id/[^"]+)">', html))
+        last = SECTIONS[number][0] if number < len(SECTIONS) else 10**6
+        for link in shown:
+            paragraphs = [int(r["p"].value) for r in run_query(store, PREFIXES + f"""
+                SELECT ?p WHERE {{ <{ID_NS}{link[4:]}> prov:wasDerivedFrom/nat:paragraph ?p }}""")]
+            assert any(SECTIONS[number - 1][0] <= p < last for p in paragraphs), (number, link)
+        seen |= shown
+    assert seen == set(re.findall(r'<p class="answer-head"><span class="node-kind">[^<]*</span> <a href="(/id/[^"]+)">', whole))
+
+
+@pytest.mark.parametrize("value", ["0", "9", "x", "1%20OR%201", "-1"])
+def test_an_unknown_section_is_refused_with_a_message(client, value):
+    response = client.get(f"/argument?section={value}")
+    assert response.status_code == 400 and "section must be a number from 1 to" in response.get_data(as_text=True)
