@@ -231,6 +231,10 @@ def test_no_label_of_the_pictures_overlaps_another_or_a_node_or_is_cut_off(brows
     assert count > 40 and problems == []
     count, problems = browser.execute_script(OVERLAPS, "timeline-picture", "a.event text, a.source text, a.event circle")
     assert count > 20 and problems == []
+    browser.get(live_server + "/ontology")
+    WebDriverWait(browser, 20).until(EC.presence_of_element_located((By.ID, "ontology-picture")))
+    count, problems = browser.execute_script(OVERLAPS, "ontology-picture", "a.node text, a.node circle")
+    assert count > 100 and problems == []
 
 
 def test_the_network_filters_by_framework_and_kind_and_zooms_and_pans(browser, live_server):

@@ -114,6 +114,14 @@ def _ontology_graph(root: str) -> Graph:
     return graph
 
 
+@lru_cache(maxsize=2)
+def _ontology_diagram(root: str) -> tuple[str, list]:
+    """The class diagram of the ontology (laid out once: the ontology never changes while served)."""
+    from .pictures import ontology_diagram
+
+    return ontology_diagram(_ontology_graph(root))
+
+
 @lru_cache(maxsize=8)
 def _ontology_rdf(root: str, media_type: str) -> bytes:
     fmt = {"text/turtle": ox.RdfFormat.TURTLE, "application/ld+json": ox.RdfFormat.JSON_LD,
@@ -130,8 +138,9 @@ def ontology(extension: str | None = None, version: str | None = None):
     if media_type is None or (version is not None and version != __version__):
         abort(406 if media_type is None else 404)
     if media_type == "text/html":
-        response = Response(render_template("ontology.html",
-                                            doc=ontodoc.document(_ontology_graph(str(data_root())))))
+        diagram, relations = _ontology_diagram(str(data_root()))
+        response = Response(render_template("ontology.html", doc=ontodoc.document(_ontology_graph(str(data_root()))),
+                                            diagram=diagram, relations=relations))
     else:
         response = Response(_ontology_rdf(str(data_root()), media_type), content_type=media_type)
     response.headers["Content-Location"] = f"/ontology.{EXTENSION_OF[media_type]}"

@@ -223,3 +223,56 @@ def timeline_svg(rows: list[dict], local, width: int = 1000) -> str:
                    f'source: {escape(row["source"].rsplit("/", 1)[-1])}</text></a>')
     out.append("</svg>")
     return "\n".join(out)
+
+
+def ontology_diagram(graph, width: int = 1100, height: int = 900) -> tuple[str, list[tuple[str, str, str]]]:
+    """The ontology's classes and the properties between them, as SVG, and the drawn relations as
+    rows (domain, property, range) of local names. Solid arrows are object properties (from domain to
+    range, one arrow per pair with every property in its tooltip), dashed grey ones ``rdfs:subClassOf``;
+    each class links to its entry (``#Class``) on the ontology page."""
+    from rdflib import OWL, RDF, RDFS
+
+    def local(term) -> str | None:
+        text = str(term)
+        return text[len(NAT):] if text.startswith(NAT) else None
+
+    classes = sorted(filter(None, (local(c) for c in graph.subjects(RDF.type, OWL.Class))))
+    rows, pairs = [], {}
+    for prop in graph.subjects(RDF.type, OWL.ObjectProperty):
+        name, domain, range_ = local(prop), local(graph.value(prop, RDFS.domain)), local(graph.value(prop, RDFS.range))
+        if name and domain in classes and range_ in classes:
+            rows.append((domain, name, range_))
+            pairs.setdefault((domain, range_), []).append(name)
+    subclass = sorted({(local(s), local(o)) for s, o in graph.subject_objects(RDFS.subClassOf)
+                       if local(s) in classes and local(o) in classes})
+    pos = layout(classes, list(pairs) + subclass, width, height, left=20)
+    pos = separate(pos, {c: (c, 6) for c in classes}, width, height, left=10)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="group" '
+           f'aria-labelledby="ontology-title" class="picture" id="ontology-picture">',
+           '<title id="ontology-title">The ontology\'s classes, their subclass relations and the object '
+           'properties between them</title>',
+           '<defs><marker id="arrow" viewBox="0 0 10 10" refX="16" refY="5" markerWidth="7" markerHeight="7" '
+           'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#1f4e79"/></marker>'
+           '<marker id="hollow" viewBox="0 0 10 10" refX="16" refY="5" markerWidth="7" markerHeight="7" '
+           'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#fff" stroke="#888"/></marker></defs>',
+           '<g stroke-width="1.2">']
+    for child, parent in subclass:
+        out.append(f'<line class="edge edge-subclass" x1="{pos[child][0]:.1f}" y1="{pos[child][1]:.1f}" '
+                   f'x2="{pos[parent][0]:.1f}" y2="{pos[parent][1]:.1f}" stroke="#888" stroke-dasharray="4 3" '
+                   f'marker-end="url(#hollow)"><title>{escape(child)} is a subclass of {escape(parent)}</title></line>')
+    for (domain, range_), names in sorted(pairs.items()):
+        if domain == range_:
+            continue  # a property from a class to itself: listed in the table below the picture
+        out.append(f'<line class="edge edge-property" x1="{pos[domain][0]:.1f}" y1="{pos[domain][1]:.1f}" '
+                   f'x2="{pos[range_][0]:.1f}" y2="{pos[range_][1]:.1f}" stroke="#1f4e79" stroke-opacity="0.6" '
+                   f'marker-end="url(#arrow)"><title>{escape(domain)} → {escape(range_)}: '
+                   f'{escape(", ".join("nat:" + n for n in sorted(names)))}</title></line>')
+    out.append("</g>")
+    for name in classes:
+        x, y = pos[name]
+        out.append(f'<a href="#{escape(name)}" class="node node-class"><title>nat:{escape(name)}</title>'
+                   f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" fill="#27ae60"/>'
+                   f'<text x="{x:.1f}" y="{y + 18:.1f}" text-anchor="middle" font-size="{LABEL_SIZE}">'
+                   f'{escape(short(name))}</text></a>')
+    out.append("</svg>")
+    return "\n".join(out), sorted(rows)
