@@ -188,12 +188,16 @@ def test_the_competency_questions_load_into_the_editor(browser, live_server):
     assert text.startswith("#") and "SELECT" in text.upper()
 
 
-def test_query_errors_are_marked_where_they_are(browser, live_server):
-    browser.get(live_server + "/query?query=" + "SELECT%20*%20WHERE%20%7B%20%3Fs%20%3Fp%20%7D")
+@pytest.mark.parametrize("query,position,marked", [
+    ("SELECT%20*%20WHERE%20%7B%20%3Fs%20%3Fp%20%7D", "at 1:25", "}"),  # the store's parser: "at L:C"
+    ("SELECT%20*%20WHERE%20%7B%20%22abc%20%7D", "at line 1, column 18", '"'),  # the query check: "at line L, column C"
+], ids=["store-parser", "query-check"])
+def test_query_errors_are_marked_where_they_are(browser, live_server, query, position, marked):
+    browser.get(live_server + "/query?query=" + query)
     error = WebDriverWait(browser, 20).until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#yasgui .errorResult")))
-    assert "400" in error.text and "at 1:25" in error.text
+    assert "400" in error.text and position in error.text
     mark = WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#yasgui .server-error")))
-    assert mark.text == "}"
+    assert mark.text == marked
 
 
 @pytest.mark.parametrize("name", list(PAGES))

@@ -85,12 +85,13 @@
     downloads.hidden = false;
     history.replaceState(null, "", "/query?query=" + encodeURIComponent(query));
   }
-  // The endpoint's error names its line and column ("at 3:14"): mark that place in the editor too.
+  // The endpoint's error names its line and column ("at 3:14" from the store's parser, "at line 3,
+  // column 14" from the query check): mark that place in the editor too.
   var serverMark = null;
   function markServerError(tab) {
     if (serverMark) { serverMark.clear(); serverMark = null; }
     var error = document.querySelector("#yasgui .yasr .errorResult");
-    var at = error && /at (\d+):(\d+)/.exec(error.textContent);
+    var at = error && /at (?:line )?(\d+)(?::|, column )(\d+)/.exec(error.textContent);
     if (!at) { return; }
     var yasqe = tab.getYasqe(), line = Math.min(+at[1] - 1, yasqe.getDoc().lineCount() - 1);
     var length = (yasqe.getDoc().getLine(line) || "").length;
