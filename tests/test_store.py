@@ -91,3 +91,59 @@ def test_build_writes_the_persisted_store_and_query_reads_it(tmp_path):
     assert answer.returncode == 0, answer.stderr
     manifest = json.loads((out / "manifest.json").read_text())
     assert answer.stdout.split()[-1] == str(manifest["files"]["natoasia.nq"]["triples"])
+
+
+def test_auto_mode_holds_small_datasets_in_memory_and_large_ones_on_disk(dataset, monkeypatch):
+    from natoasia.web import engine as engine_module
+    from natoasia.web.engine import Settings, uses_persisted_store
+
+    assert not uses_persisted_store(Settings(dataset=dataset))  # the article: a few MB of N-Quads
+    monkeypatch.setattr(engine_module, "AUTO_MEMORY_BYTES", 1)
+    assert uses_persisted_store(Settings(dataset=dataset))
+    assert not uses_persisted_store(Settings(dataset=dataset, store_mode="memory"))
+    assert not uses_persisted_store(Settings(dataset=dataset, loads=[("x.ttl", "urn:x")]))
+    monkeypatch.setattr(engine_module, "AUTO_MEMORY_BYTES", 10**12)
+    assert uses_persisted_store(Settings(dataset=dataset, store_mode="disk"))
+
+
+def test_serve_on_disk_answers_replaces_a_killed_worker_and_stops_cleanly(dataset, tmp_path):
+    """RocksDB's handle does not survive a fork: each HTTP process opens the persisted store itself,
+    so that stopping the server ends every process without a crash."""
+    import socket
+    import time
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log_path = tmp_path / "serve.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen([sys.executable, "-m", "natoasia", "serve", "--on-disk", "--port", str(port),
+                                    "--data", str(dataset), "--timeout", "1", "--workers", "1"],
+                                   stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}/sparql?query="
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    with urllib.request.urlopen(base + urllib.parse.quote(COUNT), timeout=5) as response:
+                        first = response.read()
+                    break
+                except OSError:
+                    assert process.poll() is None and time.monotonic() < deadline, log_path.read_text()
+                    time.sleep(0.3)
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(base + urllib.parse.quote(RUNAWAY), timeout=10)
+            assert refused.value.code == 503
+            refused.value.close()
+            for _ in range(2):  # every HTTP process's worker, the replaced one included, still answers
+                with urllib.request.urlopen(base + urllib.parse.quote(COUNT), timeout=10) as response:
+                    assert response.read() == first
+        finally:
+            process.terminate()
+            code = process.wait(timeout=30)
+    text = log_path.read_text()
+    assert "the persisted store" in text and "replaced a query worker" in text, text
+    assert code == 0 and "Segmentation" not in text and "terminate called" not in text and "Traceback" not in text, text

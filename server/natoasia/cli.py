@@ -236,9 +236,14 @@ def parser() -> argparse.ArgumentParser:
                        help="add an RDF file as a named graph (repeatable)")
     serve.add_argument("--data", default="build/dataset", help="the built dataset (built here if missing or stale)")
     serve.add_argument("--store", metavar="URL", help="query an external SPARQL endpoint instead of the embedded store")
-    serve.add_argument("--in-memory", action="store_true",
-                       help="parse the dataset into memory (shared by the query workers) instead of opening the "
-                            "persisted store that `build` writes (implied by --load)")
+    mode = serve.add_mutually_exclusive_group()
+    mode.add_argument("--in-memory", dest="store_mode", action="store_const", const="memory",
+                      help="parse the dataset into memory, shared by the query workers (implied by --load; "
+                           "the default below 64 MiB of N-Quads: evaluation is several times faster)")
+    mode.add_argument("--on-disk", dest="store_mode", action="store_const", const="disk",
+                      help="open the persisted store that `build` writes, read-only (the default from 64 MiB "
+                           "of N-Quads: starts in milliseconds, one copy in the page cache)")
+    serve.set_defaults(store_mode="auto")
     serve.add_argument("--allow-unsandboxed", action="store_true", help=UNSANDBOXED_HELP)
     serve.add_argument("--public-base", default=BASE,
                        help=f"the base of the IRIs this server answers for at its own paths (default {BASE})")

@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import functools
 import os
 import subprocess
 import sys
 import sysconfig
 from collections.abc import Iterable
 
-__all__ = ["SandboxUnavailable", "confine", "probe", "python_paths"]
+__all__ = ["SandboxUnavailable", "confine", "prepare", "probe", "python_paths"]
 
 _PR_SET_NO_NEW_PRIVS = 38
 _SYS_LANDLOCK_CREATE_RULESET, _SYS_LANDLOCK_ADD_RULE, _SYS_LANDLOCK_RESTRICT_SELF = 444, 445, 446
@@ -109,9 +110,11 @@ def _landlock(libc, read_paths: Iterable[str]) -> None:
         os.close(ruleset)
 
 
+@functools.lru_cache(maxsize=1)
 def _seccomp_filter():
     """The seccomp filter, built (not loaded) before Landlock closes the file system: libseccomp is
-    found and loaded through ctypes, which needs to read and probe files."""
+    found and loaded through ctypes, which needs to read and probe files (it runs ``ldconfig``).
+    Built once per process and inherited by forked workers, which only load it."""
     try:
         import pyseccomp
     except (ImportError, OSError, RuntimeError) as exc:  # pyseccomp raises when libseccomp is missing
@@ -127,6 +130,12 @@ def _load(rules) -> None:
         rules.load()
     except OSError as exc:
         raise SandboxUnavailable(exc.errno or errno.EPERM, f"cannot load the seccomp filter ({exc})") from None
+
+
+def prepare() -> None:
+    """Do the slow part of :func:`confine` now, in a parent that will fork confined workers: find
+    libseccomp and build the filter (tens of milliseconds, which a replacement worker then saves)."""
+    _seccomp_filter()
 
 
 def confine(read_paths: Iterable[str] = ()) -> None:

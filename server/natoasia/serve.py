@@ -11,7 +11,7 @@ from pathlib import Path
 from gunicorn.app.base import BaseApplication
 
 from .store import ensure_built
-from .web.engine import Engine, Settings, parse_load
+from .web.engine import Engine, Settings, parse_load, uses_persisted_store
 from .web.metrics import Metrics
 
 log = logging.getLogger("natoasia.serve")
@@ -84,8 +84,8 @@ def run(args) -> int:
     loads = [parse_load(spec) for spec in args.load or []]
     settings = Settings(dataset=dataset, loads=loads, workers=args.workers, timeout=args.timeout,
                         cache_bytes=int(args.cache_mb * 1024 * 1024), public_base=args.public_base,
-                        store_url=args.store, sandbox=args.sandbox, in_memory=args.in_memory)
-    if not (settings.store_url or settings.in_memory or settings.loads):
+                        store_url=args.store, sandbox=args.sandbox, store_mode=args.store_mode)
+    if uses_persisted_store(settings):
         from .store import ensure_persisted
 
         ensure_persisted(dataset)
@@ -97,13 +97,15 @@ def run(args) -> int:
         except (WorkerLost, QueryTimeout, ValueError) as exc:
             raise ValueError(f"--store {settings.store_url}: {exc}") from None
     _check_port(args.host, args.port)
-    if not settings.store_url:  # load the store once: HTTP processes and their query workers share it
+    if not settings.store_url and engine.persisted_store() is None:
+        # Parse the dataset into memory once, here: HTTP processes and their query workers are forked
+        # from this process and share its pages. (A persisted store is opened by each HTTP process
+        # instead, after the fork: RocksDB's threads do not survive a fork, and its handle would fail
+        # when a forked process closes it.)
         from .web.pool import preload
 
         started = time.monotonic()
-        persisted = engine.persisted_store()
-        _store, triples = preload(str(dataset / "natoasia.nq"), loads, persisted)
-        log.info("%s %d quads in %.2f s", f"opened {persisted} with" if persisted else "loaded", triples,
-                 time.monotonic() - started)
+        _store, triples = preload(str(dataset / "natoasia.nq"), loads)
+        log.info("loaded %d quads into memory in %.2f s", triples, time.monotonic() - started)
     NatoasiaServer(settings, args.host, args.port, args.threads, args.http_workers).run()
     return 0

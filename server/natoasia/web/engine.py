@@ -39,7 +39,24 @@ class Settings:
     public_base: str = BASE
     store_url: str | None = None  # an external SPARQL endpoint instead of the embedded store
     sandbox: bool = True  # confine query workers (no sockets, no files); see natoasia.sandbox
-    in_memory: bool = False  # parse the N-Quads into memory instead of opening the persisted store
+    store_mode: str = "auto"  # "memory": parse the N-Quads into memory; "disk": the persisted store;
+    # "auto": memory below AUTO_MEMORY_BYTES of N-Quads (faster evaluation), the persisted store above
+    # (starts in milliseconds, one copy in the page cache); see bench/README.md for the figures
+
+
+#: Below this size of N-Quads, ``store_mode="auto"`` parses the dataset into memory.
+AUTO_MEMORY_BYTES = 64 * 1024 * 1024
+
+
+def uses_persisted_store(settings: Settings) -> bool:
+    """Whether query workers read the persisted store rather than the dataset parsed into memory:
+    never with an external store or with ``--load`` files (the persisted store is read-only)."""
+    if settings.store_url or settings.loads or settings.store_mode == "memory":
+        return False
+    if settings.store_mode == "disk":
+        return True
+    nquads = settings.dataset / "natoasia.nq"
+    return nquads.is_file() and nquads.stat().st_size >= AUTO_MEMORY_BYTES
 
 
 def parse_load(spec: str) -> tuple[str, str]:
@@ -86,13 +103,13 @@ class Engine:
         self.cache = ResultCache(settings.cache_bytes)
 
     def persisted_store(self) -> str | None:
-        """The persisted store the workers open, or None when they hold the dataset in memory:
-        when asked to, when ``--load`` files are added (the persisted store is read-only), or when
-        the build has no persisted store matching its dump (``natoasia build`` writes one)."""
+        """The persisted store the workers open, or None when they hold the dataset in memory
+        (see :func:`uses_persisted_store`), or when the build has no persisted store matching its
+        dump (``natoasia build`` writes one; ``natoasia serve`` writes it when missing)."""
         from ..store import PERSISTED_DIR, persisted_mismatch
 
         settings = self.settings
-        if settings.store_url or settings.in_memory or settings.loads:
+        if not uses_persisted_store(settings):
             return None
         mismatch = persisted_mismatch(settings.dataset)
         if mismatch:

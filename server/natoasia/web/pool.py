@@ -116,7 +116,18 @@ class QueryPool:
     def start(self) -> None:
         """Load the store (unless :func:`preload` did already), then fork every worker and wait until
         each has confined itself."""
+        started = time.monotonic()
         self.store, self.triples = preload(self.nquads, self.loads, self.persisted)
+        log.info("query workers read %s (%d quads, ready in %.2f s)",
+                 f"the persisted store {self.persisted}" if self.persisted else "the dataset in memory",
+                 self.triples, time.monotonic() - started)
+        if self.sandbox:
+            from ..sandbox import SandboxUnavailable, prepare
+
+            try:
+                prepare()
+            except SandboxUnavailable:
+                pass  # each worker reports it as it confines itself
         workers = [self._spawn() for _ in range(self.size)]
         for worker in workers:
             self._await_ready(worker)
