@@ -1,6 +1,12 @@
-"""Endpoint benchmark: natoasia serve vs the rdflib baseline vs the HTTP floor, at concurrency 1 and 8.
+"""Endpoint benchmark: natoasia serve (cached and uncached) vs the Oxigraph server vs the rdflib baseline
+vs the HTTP floor, at concurrency 1 and 8.
 
-Usage:  .venv/bin/python bench/run_bench.py [--seconds 10] [--dataset build/dataset]
+Usage:  .venv/bin/python bench/run_bench.py [--seconds 10] [--dataset build/dataset] [--no-baseline]
+
+The Oxigraph server (``oxigraph serve-read-only --union-default-graph``, installed from PyPI into
+``bench/.venv-oxigraph`` on first use) serves a store loaded from the same N-Quads dump, asked the
+same queries at its ``/query``; natoasia runs three times: with its result cache, with ``--cache-mb 0``
+(the persisted store), and with ``--cache-mb 0 --in-memory``.
 
 Each server runs in its own process on 127.0.0.1; the load comes from wrk (a separate process,
 bounded by --seconds per run) cycling through a fixed query mix: the twenty competency queries,
@@ -25,6 +31,7 @@ from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "server"))
+sys.path.insert(0, str(ROOT))
 
 from natoasia.store import ensure_built  # noqa: E402
 
@@ -60,9 +67,11 @@ def wait_up(url: str, seconds: float = 60) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
-def start(command: list[str], health: str) -> subprocess.Popen:
+def start(command: list[str], health: str, log: Path | None = None) -> subprocess.Popen:
     started = time.monotonic()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    out = open(log, "w") if log else subprocess.DEVNULL
+    process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+    process.log = log
     wait_up(health)
     process.startup_seconds = time.monotonic() - started
     return process
@@ -94,11 +103,25 @@ def wrk(base: str, mix_file: Path, connections: int, seconds: int) -> dict:
             "requests": int(fields["requests"])}
 
 
+def oxigraph_server(dataset: Path, tmp: Path, port: int) -> subprocess.Popen:
+    """The Oxigraph server (``oxigraph serve-read-only --union-default-graph``, from the bench's own
+    virtual environment) on a store loaded from the same N-Quads dump."""
+    from bench.store_scale_bench import oxigraph_command
+
+    location = tmp / "oxigraph"
+    subprocess.run([oxigraph_command(), "load", "--location", str(location), "--file", str(dataset / "natoasia.nq")],
+                   check=True, capture_output=True)
+    return start([oxigraph_command(), "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+                  "--union-default-graph"], f"http://127.0.0.1:{port}/query?query=ASK%7B%7D")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=10, help="length of each wrk run")
     parser.add_argument("--dataset", default=str(ROOT / "build" / "dataset"))
-    parser.add_argument("serve_options", nargs="*", help="extra options for natoasia serve (after --)")
+    parser.add_argument("--no-baseline", action="store_true", help="leave out the rdflib baseline (b)")
+    parser.add_argument("--json", metavar="FILE", help="also write the raw results as JSON to FILE")
+    parser.add_argument("serve_options", nargs="*", help="extra options for both natoasia serve (after --)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
@@ -106,38 +129,67 @@ def main() -> int:
     paths = query_mix()
     tmp = Path(tempfile.mkdtemp(prefix="natoasia-bench-"))
     (tmp / "mix.txt").write_text("\n".join(paths) + "\n")
+    (tmp / "mix-oxigraph.txt").write_text("\n".join(p.replace("/sparql?", "/query?", 1) for p in paths) + "\n")
     (tmp / "healthz.txt").write_text("/healthz\n")
-    ours, theirs = free_port(), free_port()
-    servers = [
-        start([sys.executable, "-m", "natoasia", "serve", "--port", str(ours), "--data", str(dataset), *args.serve_options],
-              f"http://127.0.0.1:{ours}/healthz"),
-        start([sys.executable, "-m", "gunicorn", "-k", "gthread", "--threads", "16", "-w", "1", "-b",
-               f"127.0.0.1:{theirs}", f"bench.baseline_app:create('{dataset}')"], f"http://127.0.0.1:{theirs}/healthz"),
-    ]
+    ours, uncached, in_memory, oxi, theirs = free_port(), free_port(), free_port(), free_port(), free_port()
+    natoasia = [sys.executable, "-m", "natoasia", "serve", "--data", str(dataset), *args.serve_options]
+    servers = []
     try:
-        a, b = f"http://127.0.0.1:{ours}", f"http://127.0.0.1:{theirs}"
+        servers.append(start(natoasia + ["--port", str(ours)], f"http://127.0.0.1:{ours}/healthz", tmp / "a.log"))
+        servers.append(start(natoasia + ["--port", str(uncached), "--cache-mb", "0"],
+                             f"http://127.0.0.1:{uncached}/healthz", tmp / "a0.log"))
+        servers.append(start(natoasia + ["--port", str(in_memory), "--cache-mb", "0", "--in-memory"],
+                             f"http://127.0.0.1:{in_memory}/healthz", tmp / "am.log"))
+        servers.append(oxigraph_server(dataset, tmp, oxi))
+        if not args.no_baseline:
+            servers.append(start([sys.executable, "-m", "gunicorn", "-k", "gthread", "--threads", "16", "-w", "1",
+                                  "-b", f"127.0.0.1:{theirs}", f"bench.baseline_app:create('{dataset}')"],
+                                 f"http://127.0.0.1:{theirs}/healthz"))
+        a, a0, am, o, b = (f"http://127.0.0.1:{p}" for p in (ours, uncached, in_memory, oxi, theirs))
+        runs = [("a natoasia serve", a, tmp / "mix.txt"), ("a0 natoasia uncached", a0, tmp / "mix.txt"),
+                ("am uncached in-memory", am, tmp / "mix.txt"), ("o oxigraph server", o, tmp / "mix-oxigraph.txt")]
+        if not args.no_baseline:
+            runs.append(("b rdflib baseline", b, tmp / "mix.txt"))
+        runs.append(("c /healthz floor", a, tmp / "healthz.txt"))
         print(f"natoasia serve options: {' '.join(args.serve_options) or '(defaults)'}; "
               f"started (answering /healthz) in {servers[0].startup_seconds:.2f} s")
-        print(f"query mix: {len(paths)} queries; answered 200 by natoasia: {check_mix(a, paths)}, "
-              f"by the rdflib baseline: {check_mix(b, paths)}")
+        answered = {label: check_mix(base, mix.read_text().split()) for label, base, mix in runs[:-1]}
+        print(f"query mix: {len(paths)} queries; answered 200: {answered}")
         results = {}
-        for label, base, mix in (("a natoasia serve", a, tmp / "mix.txt"), ("b rdflib baseline", b, tmp / "mix.txt"),
-                                 ("c /healthz floor", a, tmp / "healthz.txt")):
+        for label, base, mix in runs:
             for connections in (1, 8):
                 results[(label, connections)] = wrk(base, mix, connections, args.seconds)
-        print(f"\n{'server':<20} {'conc':>4} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}")
+        print(f"\n{'server':<22} {'conc':>4} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}")
         for (label, connections), r in results.items():
-            print(f"{label:<20} {connections:>4} {r['rps']:>9.1f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} {r['errors']:>6}")
-        a8, b8, c8 = (results[(k, 8)] for k in ("a natoasia serve", "b rdflib baseline", "c /healthz floor"))
-        summary = {
-            "a_over_b_throughput_c8": a8["rps"] / b8["rps"],
-            "a_over_c_throughput_c8": a8["rps"] / c8["rps"],
-            "a_p99_ms_c8": a8["p99_ms"],
-        }
-        print(f"\n(a)/(b) throughput at concurrency 8: {summary['a_over_b_throughput_c8']:.1f}x   (target >= 10x)")
+            print(f"{label:<22} {connections:>4} {r['rps']:>9.1f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} {r['errors']:>6}")
+        summary = {}
+        for c in (1, 8):
+            a_, a0_, am_, o_, c_ = (results[(k, c)] for k in ("a natoasia serve", "a0 natoasia uncached",
+                                                                "am uncached in-memory", "o oxigraph server",
+                                                                "c /healthz floor"))
+            summary[f"uncached_over_oxigraph_c{c}"] = a0_["rps"] / o_["rps"]
+            summary[f"uncached_in_memory_over_oxigraph_c{c}"] = am_["rps"] / o_["rps"]
+            summary[f"cached_over_oxigraph_c{c}"] = a_["rps"] / o_["rps"]
+            summary[f"a_over_c_throughput_c{c}"] = a_["rps"] / c_["rps"]
+        if not args.no_baseline:
+            summary["a_over_b_throughput_c8"] = results[("a natoasia serve", 8)]["rps"] / results[("b rdflib baseline", 8)]["rps"]
+            print(f"\n(a)/(b) throughput at concurrency 8: {summary['a_over_b_throughput_c8']:.1f}x   (target >= 10x)")
+        summary["a_p99_ms_c8"] = results[("a natoasia serve", 8)]["p99_ms"]
+        for c in (1, 8):
+            print(f"natoasia/Oxigraph throughput at concurrency {c}: uncached "
+                  f"{summary[f'uncached_over_oxigraph_c{c}'] * 100:.0f}% (target >= 75%), uncached --in-memory "
+                  f"{summary[f'uncached_in_memory_over_oxigraph_c{c}'] * 100:.0f}%, cached "
+                  f"{summary[f'cached_over_oxigraph_c{c}'] * 100:.0f}%")
         print(f"(a)/(c) throughput at concurrency 8: {summary['a_over_c_throughput_c8'] * 100:.0f}%   (target >= 60%)")
         print(f"(a) p99 at concurrency 8: {summary['a_p99_ms_c8']:.2f} ms   (target <= 10 ms)")
-        print(json.dumps({"results": {f"{k[0]} c{k[1]}": v for k, v in results.items()}, "summary": summary}))
+        if args.json:
+            Path(args.json).write_text(json.dumps({"results": {f"{k[0]} c{k[1]}": v for k, v in results.items()},
+                                                   "summary": summary}, indent=1))
+        for server in servers:  # what the servers logged besides the access log: crashes, restarts
+            if getattr(server, "log", None):
+                lines = [l for l in server.log.read_text(errors="replace").splitlines() if "natoasia.access" not in l]
+                print(f"\n{server.log.name}: {len(lines)} lines besides the access log; last ones:\n  "
+                      + "\n  ".join(lines[-6:]))
     finally:
         for server in servers:
             server.terminate()

@@ -1,34 +1,49 @@
-"""Store scale benchmark (issue 5): the endpoint on 10^4…10^6 synthetic triples, embedded store and Virtuoso.
+"""Store scale benchmark (issues 5 and 11): the endpoint on 10^4…10^6 synthetic triples, side by side
+with the Oxigraph server (and optionally in front of Virtuoso).
 
-    .venv/bin/python bench/store_scale_bench.py --sizes 10000,100000,1000000 --seconds 5
+    .venv/bin/python bench/store_scale_bench.py --sizes 10000,100000 --seconds 5 --rounds 2 --no-virtuoso
+    .venv/bin/python bench/store_scale_bench.py --sizes 1000000 --rounds 2 --no-virtuoso --reuse /tmp/natoasia-data
 
 Per size: a dataset folder is built from natoasia.synth N-Triples (graph ``facts``), the natoasia.rules
 entailments (graph ``entailments``) and the ontology (graph ``ontology``), with a manifest.json and a
-void.ttl as ``natoasia serve`` expects. Then, all on 127.0.0.1:
+void.ttl as ``natoasia serve`` expects, and the persisted store ``natoasia build`` writes
+(``natoasia.store.persist``: ``store/`` and ``store.json``). ``--reuse DIR`` keeps the folders in DIR
+and builds a size only once. Then, all on 127.0.0.1, each server in turn (``--rounds 2``: two
+alternating rounds, A B C A B C):
 
-1. ``natoasia serve --cache-mb 0`` on the embedded store: start time (process start → /healthz answers,
-   and → the first SPARQL answer), the query mix with wrk at concurrency 1 and 8 (req/s, p50, p99).
-2. ``natoasia load`` into a throw-away Virtuoso Open Source (time, bounded by --load-timeout).
-3. ``natoasia serve --cache-mb 0 --store <virtuoso>``: start time and the same query mix.
-4. Peak RSS of each server's process tree (HTTP processes + query workers), sampled from /proc while it
-   starts and runs; Virtuoso's own peak RSS separately.
+- ``persisted``: ``natoasia serve --cache-mb 0`` opening the persisted store read-only;
+- ``in-memory``: ``natoasia serve --cache-mb 0 --in-memory`` parsing the N-Quads once in its parent;
+- ``oxigraph``: the Oxigraph server (``oxigraph serve-read-only --union-default-graph``, from the
+  ``oxigraph`` PyPI package installed into ``bench/.venv-oxigraph``) on a store loaded once with
+  ``oxigraph load`` (timed). Its mix is the same queries at ``/query``; resource pages become the
+  DESCRIBE of the same IRI;
+- optionally (without ``--no-virtuoso``) ``natoasia serve --store`` in front of a throw-away Virtuoso.
 
-The result cache is disabled (--cache-mb 0) in both servers, so every request reaches the store.
-The table goes to stdout at the end, with the ratio of each number per 10x data; progress to stderr.
+For each: start (process start → first SPARQL answer, from a built dataset), the mix with wrk at
+concurrency 1 and 8 and, at 8, the mix without its one GROUP BY query (req/s, p50, p99); the peak of
+the sum of PSS (and of RSS) over all the server's processes, sampled every 0.25 s; for natoasia the
+time to replace a query worker killed at its time limit (three runaway queries with ``timeout=1``;
+the server logs ``replaced a query worker in X ms``). "One copy of the store" is measured by
+``bench/one_copy.py``: the PSS growth of one process that opens (or loads) the store and runs the
+mix twice, beside the store's size on disk. The table goes to stdout at the end; progress to stderr.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
+import os
+import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import quote
@@ -39,15 +54,19 @@ sys.path.insert(0, str(ROOT))
 
 import pyoxigraph as ox  # noqa: E402
 
+from bench.procmem import MemorySampler  # noqa: E402
 from bench.run_bench import free_port, wrk  # noqa: E402
-from bench.soak import rss_kb  # noqa: E402
 from natoasia import ENTAILMENTS_GRAPH, FACTS_GRAPH, ID_NS, ONTOLOGY_GRAPH, ONTOLOGY_NS, __version__  # noqa: E402
 from natoasia.rules import rule_closure_ntriples  # noqa: E402
 from natoasia.sources import load_sources  # noqa: E402
+from natoasia.store import persist  # noqa: E402
 from natoasia.synth import _block, _prelude, write_file  # noqa: E402
 from natoasia.virtuoso import ThrowawayVirtuoso  # noqa: E402
+from natoasia.web.search import INDEX_FILE, write_index  # noqa: E402
 
 RDFS_LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+OXIGRAPH_VENV = ROOT / "bench" / ".venv-oxigraph"
+RUNAWAY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?e ?i"
 
 
 def say(text: str) -> None:
@@ -59,10 +78,22 @@ def label(size: int) -> str:
     return f"10^{exponent:g}" if exponent == int(exponent) else f"{size:,}"
 
 
+def folder_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
+
+
 # --------------------------------------------------------------------------- dataset
 
 def build_dataset(size: int, seed: int, out: Path, ontology) -> dict:
-    """Write natoasia.nq, manifest.json and void.ttl for ``size`` synthetic triples into ``out``."""
+    """Write natoasia.nq, manifest.json, void.ttl and the persisted store for ``size`` synthetic
+    triples into ``out``; reuse them if ``out/bench.json`` says they were built with this seed."""
+    record = out / "bench.json"
+    if record.exists():
+        data = json.loads(record.read_text())
+        if data.get("seed") == seed and (out / "store.json").exists():
+            refresh_sources_digest(out)
+            data["reused"] = True
+            return data
     out.mkdir(parents=True, exist_ok=True)
     nt, inferred = out / "synth.nt", out / "entailments.nt"
     written = write_file(nt, size, seed)
@@ -88,15 +119,27 @@ def build_dataset(size: int, seed: int, out: Path, ontology) -> dict:
     inferred.unlink()
     (out / "void.ttl").write_text(f"<{ID_NS}> a <http://rdfs.org/ns/void#Dataset> .\n", encoding="utf-8")
     nq_bytes = (out / "natoasia.nq").stat().st_size
+    digest = hashlib.sha256()
+    with open(out / "natoasia.nq", "rb") as nq:
+        for chunk in iter(lambda: nq.read(1 << 20), b""):
+            digest.update(chunk)
     manifest = {"version": __version__, "sources": load_sources().digest(),
                 "files": {"natoasia.nq": {"media_type": "application/n-quads", "bytes": nq_bytes,
-                                          "sha256": "", "triples": sum(graphs.values())}},
+                                          "sha256": digest.hexdigest(), "triples": sum(graphs.values())}},
                 "graphs": graphs}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    # the search index natoasia.build writes: without it serve takes the folder for a stale build
+    write_index(out / INDEX_FILE, ox.parse(path=str(out / "natoasia.nq"), format=ox.RdfFormat.N_QUADS))
+    started = time.monotonic()
+    persist(out)
+    persist_s = time.monotonic() - started
     import random
     blocks = (written - len(list(_prelude()))) // len(_block(0, random.Random(0), 0)[0])
-    return {"synthetic": written, "entailments": graphs[ENTAILMENTS_GRAPH], "total": sum(graphs.values()),
-            "blocks": blocks, "rounds": stats["rounds"], "mb": nq_bytes / 2**20}
+    data = {"synthetic": written, "entailments": graphs[ENTAILMENTS_GRAPH], "total": sum(graphs.values()),
+            "blocks": blocks, "rounds": stats["rounds"], "mb": nq_bytes / 2**20, "persist_s": persist_s,
+            "store_mb": folder_mb(out / "store"), "seed": seed}
+    record.write_text(json.dumps(data) + "\n")
+    return data
 
 
 def query_mix(blocks: int) -> list[str]:
@@ -139,29 +182,53 @@ def query_mix(blocks: int) -> list[str]:
     return paths
 
 
+def without_aggregate(paths: list[str]) -> list[str]:
+    """The mix without its one GROUP BY query (the query on which the store designs differ most)."""
+    return [p for p in paths if "GROUP%20BY" not in p]
+
+
+def oxigraph_paths(paths: list[str]) -> list[str]:
+    """The same requests for the Oxigraph server: its endpoint is /query; a resource page becomes
+    the DESCRIBE of the same IRI."""
+    out = []
+    for path in paths:
+        if path.startswith("/id/"):
+            out.append("/query?query=" + quote(f"DESCRIBE <{ID_NS}{path[4:]}>", safe=""))
+        else:
+            out.append(path.replace("/sparql?", "/query?", 1))
+    return out
+
+
+# --------------------------------------------------------------------------- Oxigraph
+
+def oxigraph_command() -> str:
+    """The ``oxigraph`` CLI of the bench's own virtual environment (created on first use)."""
+    binary = OXIGRAPH_VENV / "bin" / "oxigraph"
+    if not binary.exists():
+        say(f"installing the Oxigraph server into {OXIGRAPH_VENV}…")
+        subprocess.run([sys.executable, "-m", "venv", str(OXIGRAPH_VENV)], check=True)
+        subprocess.run([str(OXIGRAPH_VENV / "bin" / "pip"), "install", "-q", f"oxigraph=={ox.__version__}"],
+                       check=True)
+    return str(binary)
+
+
+def oxigraph_store(dataset: Path) -> dict:
+    """Load the dataset's N-Quads into an Oxigraph store once (``oxigraph load``), timed."""
+    location, record = dataset / "oxigraph", dataset / "oxigraph.json"
+    if record.exists() and location.is_dir():
+        return json.loads(record.read_text())
+    shutil.rmtree(location, ignore_errors=True)
+    started = time.monotonic()
+    subprocess.run([oxigraph_command(), "load", "--location", str(location), "--file", str(dataset / "natoasia.nq")],
+                   check=True, capture_output=True)
+    info = {"load_s": time.monotonic() - started, "store_mb": folder_mb(location)}
+    record.write_text(json.dumps(info) + "\n")
+    return info
+
+
 # --------------------------------------------------------------------------- processes
 
-class RssSampler:
-    """Samples the RSS of a process tree every 0.2 s in a thread; ``peak_mb`` is the maximum seen."""
-
-    def __init__(self, pid: int):
-        self.pid, self.peak_kb = pid, 0
-        self.done = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self):
-        while not self.done.is_set():
-            self.peak_kb = max(self.peak_kb, rss_kb(self.pid))
-            self.done.wait(0.2)
-
-    def stop(self) -> float:
-        self.done.set()
-        self.thread.join(timeout=5)
-        return self.peak_kb / 1024
-
-
-def wait_for(url: str, process: subprocess.Popen, seconds: float, ok_status: bool = True) -> bool:
+def wait_for(url: str, process: subprocess.Popen, seconds: float) -> bool:
     """Poll ``url`` until it answers 200 or ``seconds`` pass or ``process`` exits."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -173,7 +240,7 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float, ok_status: boo
                 if response.status == 200:
                     return True
         except OSError:
-            time.sleep(0.05)
+            time.sleep(0.01)
     return False
 
 
@@ -193,7 +260,7 @@ def check_mix(base: str, paths: list[str]) -> int:
     for path in paths:
         try:
             with urllib.request.urlopen(urllib.request.Request(base + path, headers={"Accept": "*/*"}),
-                                        timeout=30) as response:
+                                        timeout=60) as response:
                 response.read()
                 ok += response.status == 200
         except OSError:
@@ -201,43 +268,74 @@ def check_mix(base: str, paths: list[str]) -> int:
     return ok
 
 
-def measure_server(name: str, size: int, dataset: Path, paths: list[str], mix: Path, args, log: Path,
-                   store: str | None = None) -> dict:
-    """Start ``natoasia serve`` (cache off), time its start, run the mix at c1 and c8, sample its RSS."""
-    port = free_port()
-    command = [sys.executable, "-m", "natoasia", "serve", "--port", str(port), "--data", str(dataset),
-               "--cache-mb", "0", "--timeout", str(args.query_timeout)]
-    if store:
-        command += ["--store", store]
-    base = f"http://127.0.0.1:{port}"
+def status_of(url: str) -> int | str:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except OSError as exc:
+        return type(exc).__name__
+
+
+def replacements(base: str, log: Path, times: int = 3) -> dict:
+    """Send ``times`` runaway queries with ``timeout=1``; the replacement times the server logged."""
+    statuses = [status_of(base + "/sparql?timeout=1&query=" + quote(RUNAWAY, safe="")) for _ in range(times)]
+    time.sleep(0.5)
+    found = [float(m) for m in re.findall(r"replaced a query worker in ([\d.]+) ms", log.read_text(errors="replace"))]
+    return {"statuses": statuses, "replace_ms": found}
+
+
+def measure(name: str, command: list[str], base: str, prefix: str, paths: list[str], tmp: Path, args,
+            log: Path, runaway: bool) -> dict:
+    """Start a server, time process start → first SPARQL answer, run the mix at c1 and c8 (and c8
+    without the GROUP BY), sample the memory of all its processes, then stop it."""
+    mixes = {"all": tmp / f"mix-{name}.txt", "noagg": tmp / f"mix-{name}-noagg.txt"}
+    mixes["all"].write_text("\n".join(paths) + "\n")
+    mixes["noagg"].write_text("\n".join(without_aggregate(paths)) + "\n")
     result: dict = {}
     process, sampler = None, None
     with open(log, "w") as out:
         try:
             started = time.monotonic()
             process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-            sampler = RssSampler(process.pid)
-            if not wait_for(base + "/healthz", process, args.start_timeout):
-                raise RuntimeError(f"{name} did not answer /healthz within {args.start_timeout} s (see {log})")
-            result["start_s"] = time.monotonic() - started
-            first = base + "/sparql?query=" + quote("ASK { ?s ?p ?o }", safe="")
+            sampler = MemorySampler(process.pid)
+            first = base + prefix + "?query=" + quote("ASK { ?s ?p ?o }", safe="")
             if not wait_for(first, process, args.start_timeout):
-                raise RuntimeError(f"{name} did not answer a query within {args.start_timeout} s")
+                raise RuntimeError(f"{name} did not answer a query within {args.start_timeout} s (see {log})")
             result["first_query_s"] = time.monotonic() - started
-            say(f"[{label(size)}] {name}: /healthz after {result['start_s']:.2f} s, "
-                f"first query after {result['first_query_s']:.2f} s")
+            served = re.search(r"serving (\d+) triples", log.read_text(errors="replace"))
+            if served and int(served.group(1)) != args.expected_quads:
+                raise RuntimeError(f"{name} serves {served.group(1)} quads, not the {args.expected_quads} "
+                                   "of the synthetic dataset (did it rebuild the folder?)")
             result["ok"] = check_mix(base, paths)
-            say(f"[{label(size)}] {name}: {result['ok']}/{len(paths)} requests of the mix answer 200")
-            for connections in (1, 8):
-                run = wrk(base, mix, connections, args.seconds)
-                result[f"c{connections}"] = run
-                say(f"[{label(size)}] {name} c{connections}: {run['rps']:.1f} req/s, p50 {run['p50_ms']:.2f} ms, "
+            say(f"  {name}: first answer after {result['first_query_s']:.2f} s; "
+                f"{result['ok']}/{len(paths)} requests of the mix answer 200")
+            for key, connections, mix in (("c1", 1, "all"), ("c8", 8, "all"), ("c8_noagg", 8, "noagg")):
+                run = wrk(base, mixes[mix], connections, args.seconds)
+                result[key] = run
+                say(f"  {name} {key}: {run['rps']:.1f} req/s, p50 {run['p50_ms']:.2f} ms, "
                     f"p99 {run['p99_ms']:.2f} ms, {run['errors']} errors")
+            if runaway:
+                result["replace"] = replacements(base, log)
+                say(f"  {name}: runaway queries answered {result['replace']['statuses']}, workers replaced in "
+                    f"{result['replace']['replace_ms']} ms")
         finally:
             if sampler:
-                result["rss_mb"] = sampler.stop()
+                result["memory"] = sampler.stop()
             stop(process)
+    say(f"  {name}: peak PSS {result.get('memory', {}).get('pss_mb', 0):.0f} MB, "
+        f"RSS {result.get('memory', {}).get('rss_mb', 0):.0f} MB, {result.get('memory', {}).get('processes')} processes")
     return result
+
+
+def one_copy(mode: str, dataset: Path, paths: list[str], tmp: Path) -> dict:
+    mix = tmp / "one-copy-mix.txt"
+    mix.write_text("\n".join(paths) + "\n")
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "one_copy.py"), mode, str(dataset), str(mix)],
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
 
 
 class Virtuoso:
@@ -246,125 +344,184 @@ class Virtuoso:
     def __init__(self, folder: Path, start_timeout: float):
         self.store = ThrowawayVirtuoso(folder, buffers=170_000, max_seconds=30, start_timeout=start_timeout)
         self.endpoint, self.start_s = self.store.endpoint, self.store.start_seconds
-        self.sampler = RssSampler(self.store.process.pid)
+        self.sampler = MemorySampler(self.store.process.pid)
 
-    def close(self) -> float:
-        peak = self.sampler.stop() if self.sampler else 0.0
+    def close(self) -> dict:
+        peak = self.sampler.stop()
         self.store.close()
         return peak
 
 
 # --------------------------------------------------------------------------- main
 
-def run_size(size: int, args, ontology, tmp: Path) -> dict:
-    row: dict = {"size": size}
-    dataset = tmp / f"dataset-{size}"
+SERVERS = ("persisted", "in-memory", "oxigraph")
+
+
+def server_command(name: str, dataset: Path, port: int, args) -> tuple[list[str], str]:
+    """The command line of server ``name`` on ``port`` and the path of its SPARQL endpoint."""
+    if name == "oxigraph":
+        return [oxigraph_command(), "serve-read-only", "--location", str(dataset / "oxigraph"),
+                "--bind", f"127.0.0.1:{port}", "--union-default-graph",
+                "--timeout-s", str(int(args.query_timeout))], "/query"
+    command = [sys.executable, "-m", "natoasia", "serve", "--port", str(port), "--data", str(dataset),
+               "--cache-mb", "0", "--timeout", str(args.query_timeout)]
+    return command + (["--in-memory"] if name == "in-memory" else []), "/sparql"
+
+
+def run_size(size: int, args, ontology, tmp: Path, data_root: Path) -> dict:
+    row: dict = {"size": size, "servers": {name: [] for name in SERVERS}}
+    dataset = data_root / f"dataset-{size}"
     started = time.monotonic()
-    say(f"[{label(size)}] building the dataset…")
+    say(f"[{label(size)}] building the dataset (or reusing {dataset})…")
     row["data"] = build_dataset(size, args.seed, dataset, ontology)
     row["build_s"] = time.monotonic() - started
-    say(f"[{label(size)}] dataset: {row['data']} in {row['build_s']:.1f} s")
+    row["oxigraph_store"] = oxigraph_store(dataset)
+    say(f"[{label(size)}] dataset: {row['data']}; oxigraph load: {row['oxigraph_store']}")
     paths = query_mix(row["data"]["blocks"])
-    mix = tmp / f"mix-{size}.txt"
-    mix.write_text("\n".join(paths) + "\n")
     row["mix"] = len(paths)
-    try:
-        row["embedded"] = measure_server("embedded", size, dataset, paths, mix, args, tmp / f"serve-{size}.log")
-    except Exception as exc:  # noqa: BLE001 - report and go on with Virtuoso
-        row["embedded_error"] = str(exc)
-        say(f"[{label(size)}] embedded: {exc}")
-    if args.no_virtuoso:
-        return row
+    args.expected_quads = row["data"]["total"]
+    for mode in ("persisted", "in-memory"):
+        row[f"one_copy_{mode}"] = one_copy(mode, dataset, paths, tmp)
+        say(f"[{label(size)}] one copy, {mode}: {row[f'one_copy_{mode}']}")
+    for round_ in range(args.rounds):
+        for name in SERVERS:
+            say(f"[{label(size)}] round {round_ + 1}, {name}")
+            port = free_port()
+            command, prefix = server_command(name, dataset, port, args)
+            ox_paths = oxigraph_paths(paths) if name == "oxigraph" else paths
+            try:
+                row["servers"][name].append(measure(name, command, f"http://127.0.0.1:{port}", prefix, ox_paths, tmp,
+                                                    args, tmp / f"{name}-{size}-{round_}.log",
+                                                    runaway=name != "oxigraph"))
+            except Exception as exc:  # noqa: BLE001 - report and go on with the others
+                row.setdefault("errors", []).append(f"{name}: {exc}")
+                say(f"[{label(size)}] {name}: {exc}")
+    if not args.no_virtuoso:
+        run_virtuoso(row, size, dataset, paths, tmp, args)
+    return row
+
+
+def run_virtuoso(row: dict, size: int, dataset: Path, paths: list[str], tmp: Path, args) -> None:
     virtuoso = None
     try:
         virtuoso = Virtuoso(tmp / f"virtuoso-{size}", args.start_timeout)
         say(f"[{label(size)}] Virtuoso started in {virtuoso.start_s:.1f} s; natoasia load…")
         started = time.monotonic()
-        try:
-            loaded = subprocess.run([sys.executable, "-m", "natoasia", "load", "--into", virtuoso.endpoint,
-                                     "--data", str(dataset), "--batch", str(args.load_batch)], capture_output=True, text=True, cwd=ROOT,
-                                    timeout=args.load_timeout)
-        except subprocess.TimeoutExpired:
-            row["load_error"] = f"not done within --load-timeout {args.load_timeout:.0f} s"
-            say(f"[{label(size)}] load: {row['load_error']}")
-            return row
+        loaded = subprocess.run([sys.executable, "-m", "natoasia", "load", "--into", virtuoso.endpoint,
+                                 "--data", str(dataset), "--batch", str(args.load_batch)], capture_output=True,
+                                text=True, cwd=ROOT, timeout=args.load_timeout)
         row["load_s"] = time.monotonic() - started
         if loaded.returncode != 0:
-            row["load_error"] = loaded.stderr.strip()[-300:]
-            say(f"[{label(size)}] load failed: {row['load_error']}")
-            return row
-        say(f"[{label(size)}] load: {loaded.stdout.strip()} in {row['load_s']:.1f} s")
-        row["virtuoso"] = measure_server("virtuoso", size, dataset, paths, mix, args, tmp / f"serve-v-{size}.log",
-                                         store=virtuoso.endpoint)
+            row.setdefault("errors", []).append("virtuoso load: " + loaded.stderr.strip()[-300:])
+            return
+        port = free_port()
+        command, prefix = server_command("persisted", dataset, port, args)
+        row["servers"]["via-virtuoso"] = [measure("via-virtuoso", command + ["--store", virtuoso.endpoint],
+                                                  f"http://127.0.0.1:{port}", prefix, paths, tmp, args,
+                                                  tmp / f"virtuoso-{size}.log", runaway=False)]
     except Exception as exc:  # noqa: BLE001
-        row["virtuoso_error"] = str(exc)
-        say(f"[{label(size)}] virtuoso: {exc}")
+        row.setdefault("errors", []).append(f"virtuoso: {exc}")
     finally:
         if virtuoso:
-            row["virtuoso_rss_mb"] = virtuoso.close()
+            row["virtuoso_memory"] = virtuoso.close()
         shutil.rmtree(tmp / f"virtuoso-{size}", ignore_errors=True)
-        if not args.keep:
-            shutil.rmtree(dataset, ignore_errors=True)
-    return row
 
 
-def measurements(row: dict) -> list[tuple[str, float | None, str]]:
-    """(name, value, unit) per measurement of one size; lower is better for all but req/s."""
-    out = [("build dataset (gen+reason+nq)", row.get("build_s"), "s")]
-    for key, name in (("embedded", "embedded"), ("virtuoso", "via Virtuoso")):
-        if key == "virtuoso":
-            out.append(("natoasia load into Virtuoso", row.get("load_s"), "s"))
-        r = row.get(key, {})
-        out.append((f"{name}: start → /healthz", r.get("start_s"), "s"))
-        out.append((f"{name}: start → first query", r.get("first_query_s"), "s"))
-        for c in (1, 8):
-            run = r.get(f"c{c}", {})
-            out.append((f"{name}: c{c} throughput", run.get("rps"), "req/s"))
-            out.append((f"{name}: c{c} p50", run.get("p50_ms"), "ms"))
-            out.append((f"{name}: c{c} p99", run.get("p99_ms"), "ms"))
-            out.append((f"{name}: c{c} errors", run.get("errors"), "n"))
-        out.append((f"{name}: server peak RSS", r.get("rss_mb"), "MB"))
-    out.append(("Virtuoso peak RSS", row.get("virtuoso_rss_mb"), "MB"))
-    return out
+def _cell(values: list[float | None], digits: int = 1) -> str:
+    shown = [f"{v:.{digits}f}" if isinstance(v, (int, float)) else "-" for v in values]
+    return " / ".join(shown) if shown else "-"
 
 
-def print_table(rows: list[dict], seconds: int, batch: int) -> None:
-    print("\nStore scale benchmark — both servers run with --cache-mb 0 (result cache off: every request "
-          f"reaches the store); wrk {seconds} s per run, all on 127.0.0.1; natoasia load --batch {batch}")
+def _mean(values: list) -> float | None:
+    numbers = [v for v in values if isinstance(v, (int, float))]
+    return statistics.mean(numbers) if numbers else None
+
+
+METRICS = [  # (name, getter, digits, higher is better)
+    ("start → first answer, s", lambda r: r.get("first_query_s"), 2, False),
+    ("c1 req/s", lambda r: r.get("c1", {}).get("rps"), 0, True),
+    ("c1 p50 ms", lambda r: r.get("c1", {}).get("p50_ms"), 1, False),
+    ("c1 p99 ms", lambda r: r.get("c1", {}).get("p99_ms"), 1, False),
+    ("c8 req/s", lambda r: r.get("c8", {}).get("rps"), 0, True),
+    ("c8 p50 ms", lambda r: r.get("c8", {}).get("p50_ms"), 1, False),
+    ("c8 p99 ms", lambda r: r.get("c8", {}).get("p99_ms"), 1, False),
+    ("c8 req/s, no GROUP BY", lambda r: r.get("c8_noagg", {}).get("rps"), 0, True),
+    ("c8 p99 ms, no GROUP BY", lambda r: r.get("c8_noagg", {}).get("p99_ms"), 1, False),
+    ("errors/non-2xx (c1+c8)", lambda r: (r.get("c1", {}).get("errors", 0) + r.get("c8", {}).get("errors", 0))
+     if "c8" in r else None, 0, False),
+    ("peak PSS, all processes, MB", lambda r: r.get("memory", {}).get("pss_mb"), 0, False),
+    ("peak RSS sum, MB", lambda r: r.get("memory", {}).get("rss_mb"), 0, False),
+    ("processes", lambda r: r.get("memory", {}).get("processes"), 0, False),
+    ("worker replaced in, ms (max)", lambda r: max(r["replace"]["replace_ms"]) if r.get("replace", {}).get("replace_ms")
+     else None, 1, False),
+]
+
+
+def print_table(rows: list[dict], args) -> None:
+    print(f"\nStore scale benchmark — natoasia serve --cache-mb 0 (persisted store; --in-memory) and the Oxigraph "
+          f"server (serve-read-only --union-default-graph); wrk {args.seconds} s per run, all on 127.0.0.1; "
+          f"{args.rounds} alternating round(s), cells 'round 1 / round 2'; ratio = natoasia / Oxigraph of the means")
     for row in rows:
-        d = row.get("data", {})
-        print(f"  {label(row['size'])}: {d.get('synthetic')} synthetic + {d.get('entailments')} entailed + ontology "
-              f"= {d.get('total')} quads ({d.get('mb', 0):.0f} MB N-Quads), {d.get('blocks')} blocks, "
-              f"mix of {row.get('mix')} requests; 200s: embedded {row.get('embedded', {}).get('ok')}, "
-              f"via Virtuoso {row.get('virtuoso', {}).get('ok')}")
-        for key in ("embedded_error", "load_error", "virtuoso_error"):
-            if key in row:
-                print(f"    {key}: {row[key]}")
-    sizes = [row["size"] for row in rows]
-    table = {row["size"]: measurements(row) for row in rows}
-    names = [(n, u) for n, _v, u in measurements(rows[0])]
-    head = f"{'measurement':<36} {'unit':>5} | " + " | ".join(f"{label(s):>10}" for s in sizes)
-    if len(sizes) > 1:
-        head += " | " + " | ".join(f"{'x ' + label(b) + '/' + label(a):>14}" for a, b in zip(sizes, sizes[1:]))
-    print("\n" + head)
-    print("-" * len(head))
-    for index, (name, unit) in enumerate(names):
-        values = [table[s][index][1] for s in sizes]
-        cells = [f"{v:>10.2f}" if isinstance(v, float) else f"{v:>10}" if v is not None else f"{'-':>10}"
-                 for v in values]
-        line = f"{name:<36} {unit:>5} | " + " | ".join(cells)
-        if len(sizes) > 1:
-            ratios = []
-            for (a, va), (b, vb) in zip(zip(sizes, values), zip(sizes[1:], values[1:])):
-                if va and vb and unit != "n":
-                    # per 10x data: the ratio normalised to one decade when sizes are not 10x apart
-                    ratios.append(f"{(vb / va) ** (1 / math.log10(b / a)):>14.2f}")
-                else:
-                    ratios.append(f"{'-':>14}")
-            line += " | " + " | ".join(ratios)
-        print(line)
-    print("\n(ratio columns: value at the larger size / value at the smaller, per 10x data; "
-          "for req/s below 1 means slower)")
+        d, o = row.get("data", {}), row.get("oxigraph_store", {})
+        print(f"\n{label(row['size'])}: {d.get('total')} quads ({d.get('mb', 0):.0f} MB N-Quads), mix of "
+              f"{row.get('mix')} requests; persisted store {d.get('store_mb', 0):.0f} MB on disk (written in "
+              f"{d.get('persist_s', 0):.1f} s); Oxigraph store {o.get('store_mb', 0):.0f} MB (oxigraph load "
+              f"{o.get('load_s', 0):.1f} s)")
+        for mode in ("persisted", "in-memory"):
+            c = row.get(f"one_copy_{mode}", {})
+            print(f"  one copy of the store, {mode}: PSS growth {c.get('pss_mb', 0):.0f} MB after the mix "
+                  f"({c.get('pss_loaded_mb', 0):.0f} MB once opened/loaded), RSS growth {c.get('rss_mb', 0):.0f} MB")
+        for error in row.get("errors", []):
+            print(f"  error: {error}")
+        names = [n for n in row["servers"] if row["servers"][n]]
+        head = f"  {'measurement':<30} | " + " | ".join(f"{n:>17}" for n in names)
+        ratio_names = [n for n in names if n != "oxigraph" and "oxigraph" in names]
+        head += "".join(f" | {n + '/oxi':>16}" for n in ratio_names)
+        print(head)
+        print("  " + "-" * (len(head) - 2))
+        for metric, get, digits, _higher in METRICS:
+            cells, means = [], {}
+            for n in names:
+                values = [get(r) for r in row["servers"][n]]
+                cells.append(f"{_cell(values, digits):>17}")
+                means[n] = _mean(values)
+            line = f"  {metric:<30} | " + " | ".join(cells)
+            for n in ratio_names:
+                a, b = means.get(n), means.get("oxigraph")
+                line += f" | {(f'{a / b:.2f}x' if a and b else '-'):>16}"
+            print(line)
+        for mode in ("persisted", "in-memory"):
+            pss = _mean([r.get("memory", {}).get("pss_mb") for r in row["servers"].get(mode, [])])
+            copy = row.get("one_copy_in-memory", {}).get("pss_mb")
+            own = row.get(f"one_copy_{mode}", {}).get("pss_mb")
+            if pss and copy and own:
+                print(f"  {mode}: all processes' peak PSS / one in-memory copy = {pss / copy:.2f}x; "
+                      f"/ one {mode} copy = {pss / own:.2f}x")
+        if "virtuoso_memory" in row:
+            print(f"  Virtuoso: load {row.get('load_s', 0):.1f} s, its own peak RSS "
+                  f"{row['virtuoso_memory']['rss_mb']:.0f} MB")
+
+
+def refresh_sources_digest(out: Path) -> None:
+    """Record the current sources' digest in ``out``'s manifest, as a build would: ``natoasia serve``
+    rebuilds a folder whose digest differs (the synthetic data does not depend on the sources)."""
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["sources"] = load_sources().digest()
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+
+
+def pin_sources() -> Path:
+    """Serve from a snapshot of the sources (``NATOASIA_DATA``, inherited by the servers): the
+    synthetic folders record the sources' digest as a build does, and an edit of the checkout
+    during a run must not make ``natoasia serve`` rebuild them from the article."""
+    from natoasia.sources import data_root
+
+    snapshot = Path(tempfile.mkdtemp(prefix="natoasia-sources-"))
+    for folder in ("ontology", "graph", "shapes", "queries", "background"):
+        if (data_root() / folder).is_dir():
+            shutil.copytree(data_root() / folder, snapshot / folder)
+    os.environ["NATOASIA_DATA"] = str(snapshot)
+    return snapshot
 
 
 def _interrupt(_signum, _frame):
@@ -376,37 +533,40 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000,1000000", help="synthetic triples, comma-separated")
     parser.add_argument("--seconds", type=int, default=5, help="length of each wrk run")
+    parser.add_argument("--rounds", type=int, default=2, help="alternating rounds over the servers")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--start-timeout", type=float, default=180, help="bound on each server start, seconds")
     parser.add_argument("--load-timeout", type=float, default=900, help="bound on natoasia load, seconds")
     parser.add_argument("--load-batch", type=int, default=1000,
                         help="natoasia load --batch (its default 5000 overflows Virtuoso's SPARQL parser here)")
     parser.add_argument("--query-timeout", type=float, default=10, help="natoasia serve --timeout")
-    parser.add_argument("--no-virtuoso", action="store_true", help="embedded store only")
-    parser.add_argument("--keep", action="store_true", help="keep the dataset folders (prints where)")
-    parser.add_argument("--json", action="store_true", help="also print the raw results as JSON")
+    parser.add_argument("--no-virtuoso", action="store_true", help="without the Virtuoso part")
+    parser.add_argument("--reuse", metavar="DIR", help="build the datasets in DIR and reuse them in later runs")
+    parser.add_argument("--json", metavar="FILE", help="also write the raw results as JSON to FILE")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     for tool in ("wrk",) + (() if args.no_virtuoso else ("virtuoso-t", "isql-vt")):
         if shutil.which(tool) is None:
             parser.error(f"{tool} is not installed")
+    oxigraph_command()
+    snapshot = pin_sources()
     ontology = load_sources().union("ontology")
     rows = []
     tmp = Path(tempfile.mkdtemp(prefix="natoasia-store-scale-"))
+    data_root = Path(args.reuse) if args.reuse else tmp
+    data_root.mkdir(parents=True, exist_ok=True)
     try:
         for size in sizes:
-            rows.append(run_size(size, args, ontology, tmp))
+            rows.append(run_size(size, args, ontology, tmp, data_root))
     except KeyboardInterrupt:
         say("interrupted; printing what was measured")
     finally:
-        if args.keep:
-            say(f"kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(snapshot, ignore_errors=True)
     if rows:
-        print_table(rows, args.seconds, args.load_batch)
+        print_table(rows, args)
         if args.json:
-            print(json.dumps(rows, default=str))
+            Path(args.json).write_text(json.dumps(rows, default=str, indent=1))
     return 0
 
 

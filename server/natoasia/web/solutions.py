@@ -1,6 +1,8 @@
-"""Writers for the SPARQL 1.1 query results formats (JSON, XML, CSV, TSV) over collected rows.
+"""Writers for the SPARQL 1.1 query results formats (JSON, XML, CSV, TSV).
 
-The rows are collected first so that the endpoint can cap their number before writing.
+:func:`write_native` has pyoxigraph write JSON, XML and TSV results itself (no Python object per
+term), counting rows and bytes as they stream out so that the caps stop it early; the Python
+writers below serve CSV, boolean answers and callers that hold rows already.
 """
 
 from __future__ import annotations
@@ -99,3 +101,65 @@ WRITERS = {
     "text/csv": write_csv,
     "text/tab-separated-values": write_tsv,
 }
+
+
+class ResultTooLarge(Exception):
+    """A result over the row or byte cap; ``what`` says which ("rows" or "bytes")."""
+
+    def __init__(self, what: str):
+        super().__init__(what)
+        self.what = what
+
+
+#: media type → (pyoxigraph format, markers of which each row writes exactly one, header lines).
+#: In compact JSON ``{"`` never occurs inside a string (a quote there is ``\"``), so ``[{"`` and
+#: ``,{"`` start rows and nothing else; in XML ``<`` is escaped in text; in TSV a newline in a
+#: literal is ``\n``. A row with no binding (``{}``) writes no JSON marker: then rows are counted
+#: by parsing the body again.
+NATIVE = {
+    "application/sparql-results+json": (ox.QueryResultsFormat.JSON, (b'[{"', b',{"'), 0),
+    "application/sparql-results+xml": (ox.QueryResultsFormat.XML, (b"<result>",), 0),
+    "text/tab-separated-values": (ox.QueryResultsFormat.TSV, (b"\n",), 1),
+}
+
+
+class _CappedSink:
+    """The output pyoxigraph's serializer writes into: keeps the bytes, counts the rows, and
+    raises :class:`ResultTooLarge` as soon as either cap is passed."""
+
+    def __init__(self, markers: tuple[bytes, ...], header: int, max_rows: int, max_bytes: int):
+        self.markers, self.max_rows, self.max_bytes = markers, max_rows, max_bytes
+        self.keep = len(markers[0]) - 1  # markers of one format have one length
+        self.parts: list[bytes] = []
+        self.size, self.rows, self.tail = 0, -header, b""
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        self.size += len(data)
+        if self.size > self.max_bytes:
+            raise ResultTooLarge("bytes")
+        window = self.tail + data  # a marker split between two writes is counted once
+        self.rows += sum(window.count(m) for m in self.markers)
+        if self.rows > self.max_rows:
+            raise ResultTooLarge("rows")
+        self.tail = window[-self.keep:] if self.keep else b""
+        self.parts.append(data)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def write_native(result, media_type: str, max_rows: int, max_bytes: int) -> tuple[bytes, int]:
+    """Serialize ``result`` (pyoxigraph solutions) as ``media_type`` (a key of :data:`NATIVE`);
+    return the body and its number of rows, or raise :class:`ResultTooLarge`."""
+    fmt, markers, header = NATIVE[media_type]
+    sink = _CappedSink(markers, header, max_rows, max_bytes)
+    result.serialize(sink, format=fmt)
+    body = b"".join(sink.parts)
+    rows = sink.rows
+    if fmt == ox.QueryResultsFormat.JSON and b"{}" in body:  # rows without bindings have no marker
+        rows = sum(1 for _ in ox.parse_query_results(body, format=fmt))
+        if rows > max_rows:
+            raise ResultTooLarge("rows")
+    return body, rows

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from .solutions import WRITERS
+from .solutions import NATIVE, WRITERS, ResultTooLarge, write_native
 
 
 @dataclass
@@ -135,16 +135,28 @@ def _solutions(result, job: Job) -> Outcome:
     write = WRITERS[job.solution_format]
     if isinstance(result, ox.QueryBoolean):
         return Outcome(200, job.solution_format, write([], [], boolean=bool(result)), rows=1)
+    if job.solution_format in NATIVE:
+        try:
+            body, count = write_native(result, job.solution_format, job.max_rows, job.max_bytes)
+        except ResultTooLarge as exc:
+            return _too_large(exc.what, job)
+        return Outcome(200, job.solution_format, body, rows=count)
     variables = [v.value for v in result.variables]
     rows = []
     for solution in result:
         if len(rows) >= job.max_rows:
-            return _error(422, f"the result has more than {job.max_rows} rows, the limit of this endpoint; add a LIMIT")
+            return _too_large("rows", job)
         rows.append([solution[v] for v in variables])
     body = write(variables, rows)
     if len(body) > job.max_bytes:
-        return _error(422, f"the response would exceed {job.max_bytes} bytes, the limit of this endpoint; add a LIMIT")
+        return _too_large("bytes", job)
     return Outcome(200, job.solution_format, body, rows=len(rows))
+
+
+def _too_large(what: str, job: Job) -> Outcome:
+    if what == "rows":
+        return _error(422, f"the result has more than {job.max_rows} rows, the limit of this endpoint; add a LIMIT")
+    return _error(422, f"the response would exceed {job.max_bytes} bytes, the limit of this endpoint; add a LIMIT")
 
 
 def _graph(result, job: Job) -> Outcome:
