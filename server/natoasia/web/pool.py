@@ -88,16 +88,6 @@ def _close_inherited_fds(keep: set[int]) -> None:
             pass  # the descriptor of the listing itself, already gone
 
 
-def _name_process(name: bytes) -> None:
-    """Name this process (``ps``, ``/proc/PID/comm``) so that operators can tell workers apart."""
-    import ctypes
-
-    try:
-        ctypes.CDLL(None).prctl(15, ctypes.c_char_p(name[:15]), 0, 0, 0)  # PR_SET_NAME
-    except (OSError, AttributeError):
-        pass
-
-
 class QueryPool:
     """``size`` worker processes sharing one loaded store, and the supervision around them."""
 
@@ -145,7 +135,6 @@ class QueryPool:
                                 signal.SIGWINCH, signal.SIGCHLD):
                         signal.signal(sig, signal.SIG_DFL)
                     _close_inherited_fds({job_read, answer_write})
-                    _name_process(b"natoasia-query")
                     serve(Connection(job_read, writable=False), Connection(answer_write, readable=False),
                           self.store, self.sandbox, [self.persisted] if self.persisted else [])
                 except BaseException:  # noqa: BLE001 — report, then leave without unwinding the parent's stack
@@ -168,34 +157,41 @@ class QueryPool:
             self._kill(worker)
             raise RuntimeError("a query worker exited while starting (see its error above)") from None
 
-    def _kill(self, worker: _Worker) -> None:
-        """Kill ``worker``, close its pipes and reap it."""
+    def _kill(self, worker: _Worker, reap: bool = True) -> None:
+        """Kill ``worker``, close its pipes and (unless told to leave it to :meth:`_reap`) reap it."""
         try:
             os.kill(worker.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
         worker.jobs.close()
         worker.answers.close()
+        if reap:
+            self._reap(worker)
+
+    def _reap(self, worker: _Worker) -> None:
         try:
-            os.waitpid(worker.pid, 0)
+            os.waitpid(worker.pid, 0)  # returns once the kernel has freed the process's memory
         except ChildProcessError:
             pass
         self._live.discard(worker.pid)
 
     def _replace(self, worker: _Worker) -> None:
-        """Kill ``worker`` and fork a replacement (a fork of the loaded store: milliseconds)."""
+        """Kill ``worker`` and fork a replacement (a fork of the loaded store: milliseconds). The
+        killed worker is reaped once its replacement serves: the kernel's freeing of its memory is no
+        reason to keep a request waiting."""
         started = time.monotonic()
-        self._kill(worker)
+        self._kill(worker, reap=False)
         self.on_event("restarts")
-        if self._closed:
-            return
         try:
-            fresh = self._spawn()
-            self._await_ready(fresh, timeout=10.0)
-            self.idle.put(fresh)
-            log.info("replaced a query worker in %.1f ms", (time.monotonic() - started) * 1000)
+            if not self._closed:
+                fresh = self._spawn()
+                self._await_ready(fresh, timeout=10.0)
+                self.idle.put(fresh)
+                log.info("replaced a query worker in %.1f ms", (time.monotonic() - started) * 1000)
         except Exception:  # keep serving with fewer workers rather than crash the server
             log.exception("could not replace a query worker")
+        finally:
+            self._reap(worker)
 
     def run(self, job: Job, limit: float) -> Outcome:
         """Evaluate ``job`` on a free worker within ``limit`` seconds (waiting for one included)."""
