@@ -49,7 +49,10 @@ MODULES = {
                         "_confine": "the sandbox itself: test_sandbox.py"}},
     "build.py": {"tests": ["tests/test_void.py"]},
     # The query check (SERVICE refusal): its own property tests, less the one that needs the app.
-    "web/querycheck.py": {"tests": ["tests/test_query_check.py", "-k", "not the_endpoint"]},
+    "web/querycheck.py": {"tests": ["tests/test_query_check_mutants.py", "tests/test_query_check.py",
+                                    "-k", "not the_endpoint"]},
+    # The worker pool on a tiny N-Quads file (test_store.py and test_sandbox.py need conftest's dataset).
+    "web/pool.py": {"tests": ["tests/test_pool.py"]},
 }
 
 #: The operators run: cosmic-ray's core set, reduced to a sufficient one (selective mutation, after
