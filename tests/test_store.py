@@ -147,3 +147,18 @@ def test_serve_on_disk_answers_replaces_a_killed_worker_and_stops_cleanly(datase
     text = log_path.read_text()
     assert "the persisted store" in text and "replaced a query worker" in text, text
     assert code == 0 and "Segmentation" not in text and "terminate called" not in text and "Traceback" not in text, text
+
+
+def test_a_current_build_is_served_without_parsing_its_sources(dataset, monkeypatch):
+    """Start at 10⁶ must not pay for rdflib: the build's digest is over the files' bytes, so a current
+    build is recognised without parsing, and only a stale one is parsed (and validated, and rebuilt)."""
+    from natoasia import sources as sources_module
+
+    def no_parse(path, graph=None):
+        raise AssertionError(f"parsed {path}")
+
+    monkeypatch.setattr(sources_module, "parse_turtle", no_parse)
+    assert store_module.ensure_built(dataset) == dataset
+    (dataset / "manifest.json").write_text(json.dumps({"sources": "stale", "files": {}}))
+    with pytest.raises(AssertionError, match="parsed"):
+        store_module.ensure_built(dataset)

@@ -159,6 +159,22 @@ class Sources:
         return sha.hexdigest()
 
 
+def list_sources(root: Path | None = None, extension: Path | None = None) -> Sources:
+    """The source files :func:`load_sources` would read, unparsed (each file's graph is ``None``).
+
+    Enough for :meth:`Sources.digest`: whether a build is current is known without parsing anything.
+    """
+    root = root or data_root()
+    added = {kind: sorted((extension / kind).glob("*.ttl")) if extension else [] for kind in SOURCE_DIRS}
+    if extension is not None and not any((extension / kind).is_dir() for kind in SOURCE_DIRS):
+        raise SourceError(extension, f"has none of the source folders {', '.join(d + '/' for d in SOURCE_DIRS)}")
+    sources = Sources(root=extension or root)
+    for kind in SOURCE_DIRS:
+        own = {path.name for path in added[kind]}
+        sources.files[kind] = dict.fromkeys(added[kind] + [p for p in turtle_files(kind, root) if p.name not in own])
+    return sources
+
+
 def load_sources(root: Path | None = None, extension: Path | None = None) -> Sources:
     """Parse every source file; the first broken one raises :class:`SourceError`.
 
@@ -167,15 +183,9 @@ def load_sources(root: Path | None = None, extension: Path | None = None) -> Sou
     (a file of the same folder and name replaces ``root``'s, so a fork can be checked too), and file
     names are given relative to it (``root``'s own files then have absolute names).
     """
-    root = root or data_root()
-    added = {kind: sorted((extension / kind).glob("*.ttl")) if extension else [] for kind in SOURCE_DIRS}
-    if extension is not None and not any((extension / kind).is_dir() for kind in SOURCE_DIRS):
-        raise SourceError(extension, f"has none of the source folders {', '.join(d + '/' for d in SOURCE_DIRS)}")
-    sources = Sources(root=extension or root)
+    sources = list_sources(root, extension)
     for kind in SOURCE_DIRS:
-        sources.files[kind] = {}
-        own = {path.name for path in added[kind]}
-        for path in added[kind] + [p for p in turtle_files(kind, root) if p.name not in own]:
+        for path in sources.files[kind]:
             try:
                 sources.files[kind][path] = parse_turtle(path)
             except SourceError as exc:
