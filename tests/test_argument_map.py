@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import pytest
 
@@ -13,6 +14,7 @@ from natoasia.web.browse import SECTIONS
 PREFIXES = """PREFIX nat: <https://w3id.org/natoasia/ontology#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 """
+ANSWER_HEAD = r'<p class="answer-head"><span class="node-kind">[^<]*</span> <a href="([^"]+)">'
 
 
 def local(iri: str) -> str:
@@ -24,13 +26,38 @@ def question_block(html: str, question: str) -> str:
 
 
 def answers_in(block: str) -> set[str]:
-    return set(re.findall(r'<p class="answer-head"><span class="node-kind">[^<]*</span> <a href="([^"]+)">', block))
+    return set(re.findall(ANSWER_HEAD, block))
 
 
 def answer_item(html: str, node: str) -> str:
     """The list item drawing ``node`` as an answer (not a link to it under another answer)."""
     return next(item for item in html.split('<li class="answer')[1:]
                 if re.search(rf'<p class="answer-head"><span class="node-kind">[^<]*</span> <a href="{re.escape(node)}">', item))
+
+
+def drawn_rows(html: str) -> list[tuple[str, ...]]:
+    """Every row the map draws: (question,), (question, answer), (question, answer, heading) and
+    (question, answer, heading, target)."""
+    rows = []
+    for question, block in re.findall(r'<section class="question" id="([^"]+)"(.*?)</section>', html, re.S):
+        rows.append((question,))
+        for item in block.split('<li class="answer')[1:]:
+            answer = re.search(ANSWER_HEAD, item).group(1)
+            rows.append((question, answer))
+            for heading, targets in re.findall(r"<dt>([^<]*)</dt>(.*?)(?=<dt>|</dl>)", item, re.S):
+                rows.append((question, answer, heading))
+                rows += [(question, answer, heading, target) for target in re.findall(r'<dd><a href="([^"]+)">', targets)]
+    return rows
+
+
+def test_no_question_answer_heading_or_link_is_drawn_twice_in_the_map_or_a_section(client):
+    """Regression: both directions of ``conflictsWith`` say "conflicts with", and every node with a conflict drew
+    that heading and its targets once per direction."""
+    drawn = {}
+    for query in ["", *(f"?section={number}" for number in range(1, len(SECTIONS) + 1))]:
+        rows = drawn[query] = drawn_rows(client.get(f"/argument{query}").get_data(as_text=True))
+        assert sorted(row for row, count in Counter(rows).items() if count > 1) == [], query
+    assert any(row[2:3] == ("conflicts with",) for row in drawn[""]), "the map draws conflicts"
 
 
 def test_every_research_question_lists_exactly_the_nodes_that_answer_it(client, store):

@@ -13,22 +13,14 @@ from rdflib import RDF, RDFS, Graph, URIRef
 from natoasia.namespaces import NAT
 from natoasia.store import run_query
 
+from .helpers import subclasses
+
 PREFIX = "PREFIX nat: <https://w3id.org/natoasia/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
 FACT_ROOTS = (NAT.Fact, NAT.Event, NAT.Actor, NAT.Place, NAT.Assessment)
 OXIGRAPH_FORMATS = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS, "json-ld": ox.RdfFormat.JSON_LD}
 NS_GROUP = "https://w3id.org/natoasia/id/group/"
 DUMPS = (("natoasia.trig", "trig"), ("natoasia.nq", "nquads"), ("natoasia.ttl", "turtle"),
          ("natoasia.nt", "nt"), ("natoasia.jsonld", "json-ld"), ("natoasia.rdf", "xml"))
-
-
-def subclasses(data: Graph, root) -> set:
-    found, todo = {root}, [root]
-    while todo:
-        for sub in data.subjects(RDFS.subClassOf, todo.pop()):
-            if sub not in found:
-                found.add(sub)
-                todo.append(sub)
-    return found
 
 
 def content_nodes(graph) -> set:
@@ -67,6 +59,25 @@ def test_a_facts_query_over_the_union_returns_no_proposed_party(store):
     assert {NS_GROUP + "think-tanks", NS_GROUP + "asian-policy-makers"} <= {str(x.value) for x in only_proposed}
     facts = PREFIX + "SELECT DISTINCT ?x WHERE { ?r a nat:Relationship ; nat:partner ?x . }"
     assert not only_proposed & {s["x"] for s in run_query(store, facts)}
+
+
+def test_a_fact_takes_no_status_or_kind_from_a_position_set_against_it(store):
+    """A position the article attributes to an actor and sets against a fact (s079, NATO circles discussing formal
+    contacts with India, against s078's "no formal interaction") stays a position: the fact does not cite its
+    sentence for a concept that sentence attests (a status, kind, formality …)."""
+    positions = PREFIX + """SELECT ?position ?fact WHERE {
+      ?position a nat:Statement . ?fact a nat:Fact .
+      { ?position nat:conflictsWith ?fact } UNION { ?fact nat:conflictsWith ?position }
+    }"""
+    assert list(run_query(store, positions)), "the graph sets an attributed position against a fact"
+    borrowed = PREFIX + """PREFIX prov: <http://www.w3.org/ns/prov#>
+    SELECT DISTINCT ?fact ?value ?sentence WHERE {
+      ?position a nat:Statement ; prov:wasDerivedFrom ?sentence .
+      ?fact a nat:Fact ; prov:wasDerivedFrom ?sentence ; ?property ?value .
+      { ?position nat:conflictsWith ?fact } UNION { ?fact nat:conflictsWith ?position }
+      ?value a nat:Concept ; nat:attestedBy ?sentence .
+    }"""
+    assert [tuple(str(row[v].value) for v in ("fact", "value", "sentence")) for row in run_query(store, borrowed)] == []
 
 
 @pytest.mark.parametrize(("name", "fmt"), DUMPS, ids=[d[0] for d in DUMPS])

@@ -18,6 +18,8 @@ from rdflib.namespace import SH, XSD
 
 from natoasia.shacl import shacl_results
 
+from .helpers import subclasses
+
 SHAPE_FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
 FIXTURE = "urn:natoasia:fixture:"
 BREAKABLE = {SH.minCount, SH.maxCount, SH["class"], SH.datatype, SH.pattern, SH.minInclusive,
@@ -44,13 +46,7 @@ def node_constraints(shapes: Graph):
 
 
 def instances_of(data: Graph, cls) -> list:
-    classes, todo = {cls}, [cls]
-    while todo:
-        for sub in data.subjects(RDFS.subClassOf, todo.pop()):
-            if sub not in classes:
-                classes.add(sub)
-                todo.append(sub)
-    nodes = {s for c in classes for s in data.subjects(RDF.type, c)}
+    nodes = {s for c in subclasses(data, cls) for s in data.subjects(RDF.type, c)}
     return sorted(nodes, key=lambda n: (-len(list(data.predicate_objects(n))), str(n)))
 
 

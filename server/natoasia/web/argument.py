@@ -25,6 +25,9 @@ LINKS = (
     ("conflictsWith", "out", "conflicts with"), ("conflictsWith", "in", "conflicts with"),
     ("elaborates", "out", "elaborates"), ("elaborates", "in", "elaborated by"),
 )
+#: What the map says, once each in the order of LINKS: both directions of ``conflictsWith`` say the same thing,
+#: and its targets are gathered under that one heading.
+HEADINGS = tuple(dict.fromkeys(says for _, _, says in LINKS))
 
 QUESTIONS = PREFIXES + """SELECT ?question ?label (MIN(STR(?sentence)) AS ?first) WHERE {
   ?question a nat:ResearchQuestion ; rdfs:label ?label .
@@ -37,7 +40,7 @@ ANSWERS = PREFIXES + f"""SELECT ?question ?node ?label ?kind ?sentence ?text ?pa
   OPTIONAL {{ ?node prov:wasDerivedFrom ?sentence . ?sentence rdf:value ?text ; nat:paragraph ?paragraph }}
 }} ORDER BY ?question ?sentence ?node"""
 
-LINK_ROWS = PREFIXES + """SELECT ?node ?property ?direction ?target ?label ?sentence WHERE {
+LINK_ROWS = PREFIXES + """SELECT DISTINCT ?node ?property ?direction ?target ?label ?sentence WHERE {
   VALUES ?property { %s }
   ?node nat:answers ?question .
   { ?node ?property ?target BIND("out" AS ?direction) } UNION { ?target ?property ?node BIND("in" AS ?direction) }
@@ -88,7 +91,7 @@ def argument_map(select, section: int | None = None) -> list[dict]:
             continue
         for node in answers:
             node["kind"] = ", ".join(sorted(node["kinds"])) or "statement"
-            node["ordered_links"] = [(says, list(node["links"][says].values())) for _, _, says in LINKS
+            node["ordered_links"] = [(says, list(node["links"][says].values())) for says in HEADINGS
                                      if says in node["links"]]
         answers.sort(key=lambda n: (min(n["sentences"], default=""), n["label"]))
         questions.append({"href": local(row["question"]), "label": row["label"],
