@@ -41,6 +41,8 @@ SEEDED_FAULTS = {
     "said-without-content": f"<{ID}claim/seeded> a <{NAT}Claim> ; <{RDFS}label> \"seeded\"@en .",
     "group-members-unsaid": f"<{ID}group/seeded> a <{NAT}StateGroup> ; <{RDFS}label> \"seeded\"@en .",
     "free-text-purpose": f"<{ID}contribution/japan-law-and-order-trust-fund> <{NAT}purpose> \"to strengthen police activities\"@en .",
+    # the kind s003 says of the Cold War on the NATO–India relationship, which cites only s078 ("no formal interaction")
+    "relationship-kind-unsaid": f"<{ID}relationship/nato-india> <{NAT}relationshipKind> <{ID}concept/relationship-kind/no-relationship> .",
 }
 
 
