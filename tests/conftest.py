@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -122,19 +123,18 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(built, tmp_path_factory):
-    """``natoasia serve`` as a user starts it, on a free loopback port, with a 2-second limit."""
+@contextlib.contextmanager
+def running_server(dataset: Path, log_dir: Path, *options: str):
+    """``natoasia serve`` as a user starts it, with ``options``, on a free loopback port: yields its base URL."""
     import subprocess
     import sys
     import time
     import urllib.request
 
     port = _free_port()
-    loads = [arg for path, graph in w3c_loads() for arg in ("--load", f"{path}={graph}")]
-    log = (tmp_path_factory.mktemp("server") / "serve.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "natoasia", "serve", "--port", str(port), "--data", str(built),
-                                "--timeout", "2", "--workers", "2", *loads], stdout=log, stderr=subprocess.STDOUT)
+    log = (log_dir / "serve.log").open("w")
+    process = subprocess.Popen([sys.executable, "-m", "natoasia", "serve", "--port", str(port), "--data", str(dataset),
+                                *options], stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     started = time.monotonic()
     while time.monotonic() - started < 30:
@@ -149,10 +149,20 @@ def live_server(built, tmp_path_factory):
         process.wait(timeout=10)
         log.close()
         pytest.fail("natoasia serve did not start: " + Path(log.name).read_text())
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(built, tmp_path_factory):
+    """``natoasia serve`` as a user starts it, on a free loopback port, with a 2-second limit."""
+    loads = [arg for path, graph in w3c_loads() for arg in ("--load", f"{path}={graph}")]
+    with running_server(built, tmp_path_factory.mktemp("server"), "--timeout", "2", "--workers", "2", *loads) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

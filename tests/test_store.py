@@ -13,6 +13,7 @@ import pytest
 from natoasia import store as store_module
 from natoasia.web import pool as pool_module
 from natoasia.web.pool import QueryPool, QueryTimeout
+from natoasia.web.engine import DISK_WORKERS
 from natoasia.web.worker import Job
 
 RUNAWAY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?d ?g"
@@ -121,7 +122,7 @@ def test_serve_on_disk_answers_replaces_a_killed_worker_and_stops_cleanly(datase
     log_path = tmp_path / "serve.log"
     with log_path.open("w") as log:
         process = subprocess.Popen([sys.executable, "-m", "natoasia", "serve", "--on-disk", "--port", str(port),
-                                    "--data", str(dataset), "--timeout", "1", "--workers", "1"],
+                                    "--data", str(dataset), "--timeout", "1", "--http-workers", "1"],
                                    stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}/sparql?query="
         try:
@@ -146,6 +147,7 @@ def test_serve_on_disk_answers_replaces_a_killed_worker_and_stops_cleanly(datase
             code = process.wait(timeout=30)
     text = log_path.read_text()
     assert "the persisted store" in text and "replaced a query worker" in text, text
+    assert f"with {DISK_WORKERS} query workers" in text, text  # on disk, workers are cheap: more by default
     assert code == 0 and "Segmentation" not in text and "terminate called" not in text and "Traceback" not in text, text
 
 

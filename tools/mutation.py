@@ -53,6 +53,7 @@ MODULES = {
                                     "-k", "not the_endpoint"]},
     # The worker pool on a tiny N-Quads file (test_store.py and test_sandbox.py need conftest's dataset).
     "web/pool.py": {"tests": ["tests/test_pool.py"]},
+    "article.py": {"tests": ["tests/test_quote_check.py"]},
 }
 
 #: The operators run: cosmic-ray's core set, reduced to a sufficient one (selective mutation, after

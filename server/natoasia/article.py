@@ -75,7 +75,13 @@ def quote_findings(graph: Graph, article: Path | None, sources=None) -> list[Fin
             findings.append(Finding(check="quote", file=where, focus=str(sentence),
                                     message="sentence lacks a text-quote or text-position selector"))
             continue
-        start, end = int(start), int(end)
+        span = _span(start, end, len(text))
+        if span is None:
+            findings.append(Finding(
+                check="quote", file=where, focus=str(sentence), path=str(OA.start), value=f"{start}:{end}",
+                message=f"oa:start {start} and oa:end {end} are not a span of article.txt ({len(text)} characters)"))
+            continue
+        start, end = span
         if text[start:end] != str(exact):
             findings.append(Finding(
                 check="quote", file=where, focus=str(sentence), path=str(OA.exact), value=str(exact)[:60],
@@ -86,10 +92,29 @@ def quote_findings(graph: Graph, article: Path | None, sources=None) -> list[Fin
                 check="quote", file=where, focus=str(sentence), path=str(RDF.value), value=str(folded)[:60],
                 message="rdf:value is not the quote with its white space folded"))
         paragraph = graph.value(sentence, NAT.paragraph)
-        if paragraph is not None and int(paragraph) != paragraph_of(start, spans):
+        if paragraph is not None and _integer(paragraph) != paragraph_of(start, spans):
             findings.append(Finding(
                 check="quote", file=where, focus=str(sentence), path=str(NAT.paragraph), value=str(paragraph),
                 message=f"{qname(str(sentence))} stands in paragraph {paragraph_of(start, spans)}, not {paragraph}"))
     return findings
 
 
+def _integer(value) -> int | None:
+    """An integer literal's value, ``None`` for an ill-typed one (``"15x"^^xsd:integer``): the SHACL
+    datatype shapes report that, and this check must not crash before they are shown."""
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
+
+
+def _span(start, end, length: int) -> tuple[int, int] | None:
+    """The offsets as integers where they select some of a text of ``length`` characters, else ``None``.
+
+    Slicing would read a negative offset from the end and an offset past the end or before the start
+    as an empty quote: a wrong offset could pass, or be reported as a changed quote.
+    """
+    start, end = _integer(start), _integer(end)
+    if start is None or end is None:
+        return None
+    return (start, end) if 0 <= start < end <= length else None

@@ -11,7 +11,7 @@ from pathlib import Path
 from gunicorn.app.base import BaseApplication
 
 from .store import ensure_built
-from .web.engine import Engine, Settings, parse_load, uses_persisted_store
+from .web.engine import DISK_WORKERS, Engine, Settings, parse_load, uses_persisted_store
 from .web.metrics import Metrics
 
 log = logging.getLogger("natoasia.serve")
@@ -82,13 +82,15 @@ def run(args) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     dataset = ensure_built(Path(args.data))
     loads = [parse_load(spec) for spec in args.load or []]
-    settings = Settings(dataset=dataset, loads=loads, workers=args.workers, timeout=args.timeout,
+    settings = Settings(dataset=dataset, loads=loads, workers=args.workers or 2, timeout=args.timeout,
                         cache_bytes=int(args.cache_mb * 1024 * 1024), public_base=args.public_base,
-                        store_url=args.store, sandbox=args.sandbox, store_mode=args.store_mode)
+                        store_url=args.store, sandbox=args.sandbox, store_mode=args.store_mode,
+                        worker_memory=int(args.worker_memory_mb * 2**20) or None)
     if uses_persisted_store(settings):
         from .store import ensure_persisted
 
         ensure_persisted(dataset)
+        settings.workers = args.workers or DISK_WORKERS
     engine = Engine(settings)  # checks the dataset and every --load file before the server starts
     if settings.store_url:
         from .web.pool import QueryTimeout, WorkerLost

@@ -159,11 +159,20 @@ class Sources:
         return sha.hexdigest()
 
 
+def is_source_tree(folder: Path) -> bool:
+    """Whether ``folder`` holds every source folder that is not optional: a whole tree (a fork), which
+    is read alone, not an extension read on top of the installed sources."""
+    return all((folder / kind).is_dir() for kind in SOURCE_DIRS if kind not in OPTIONAL_DIRS)
+
+
 def list_sources(root: Path | None = None, extension: Path | None = None) -> Sources:
     """The source files :func:`load_sources` would read, unparsed (each file's graph is ``None``).
 
     Enough for :meth:`Sources.digest`: whether a build is current is known without parsing anything.
+    An ``extension`` that :func:`is_source_tree` replaces ``root``: a file its fork deleted is not read.
     """
+    if extension is not None and is_source_tree(extension):
+        root, extension = extension, None
     root = root or data_root()
     added = {kind: sorted((extension / kind).glob("*.ttl")) if extension else [] for kind in SOURCE_DIRS}
     if extension is not None and not any((extension / kind).is_dir() for kind in SOURCE_DIRS):
@@ -180,8 +189,9 @@ def load_sources(root: Path | None = None, extension: Path | None = None) -> Sou
 
     ``extension`` is a folder of a repository that extends the graph: the ``*.ttl`` files of its
     source folders (``ontology/``, ``graph/`` …, each optional) are read first, on top of ``root``'s
-    (a file of the same folder and name replaces ``root``'s, so a fork can be checked too), and file
-    names are given relative to it (``root``'s own files then have absolute names).
+    (a file of the same folder and name replaces ``root``'s), and file names are given relative to it
+    (``root``'s own files then have absolute names). An extension holding every required folder is a
+    fork's whole tree and is read instead of ``root`` (see :func:`list_sources`).
     """
     sources = list_sources(root, extension)
     for kind in SOURCE_DIRS:

@@ -96,8 +96,9 @@ class ExternalStore:
                 raise QueryTimeout(f"the query did not finish within {limit:g} s") from None
             raise WorkerLost(f"the external store at {self.endpoint} cannot be reached ({exc.reason})") from None
 
-    def run(self, job: Job, limit: float) -> Outcome:
-        """Evaluate ``job`` on the external store within ``limit`` seconds."""
+    def run(self, job: Job, limit: float, abandoned=None) -> Outcome:
+        """Evaluate ``job`` on the external store within ``limit`` seconds (``abandoned`` is not watched:
+        the external store's own limits apply to a query whose client has gone)."""
         try:
             if job.describe is not None:
                 return self._describe(job, limit)

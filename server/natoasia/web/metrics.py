@@ -11,12 +11,14 @@ import multiprocessing
 
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 ROUTES = ("/sparql", "/sparql/", "/healthz", "/metrics", "other")
-STATUSES = (200, 204, 304, 400, 403, 404, 405, 406, 413, 415, 422, 500, 503, 0)
-EVENTS = ("timeouts", "restarts", "cache_hits")
+STATUSES = (200, 204, 304, 400, 403, 404, 405, 406, 413, 415, 422, 499, 500, 503, 0)
+EVENTS = ("timeouts", "restarts", "cache_hits", "memory", "abandoned")
 _HELP = {
     "timeouts": ("natoasia_query_timeouts_total", "Queries cut off at their time limit."),
     "restarts": ("natoasia_worker_restarts_total", "Query workers killed and replaced."),
     "cache_hits": ("natoasia_cache_hits_total", "Queries answered from the result cache."),
+    "memory": ("natoasia_query_memory_limit_total", "Queries stopped at the memory limit of their worker."),
+    "abandoned": ("natoasia_queries_abandoned_total", "Queries stopped because their client closed the connection."),
 }
 
 

@@ -63,6 +63,19 @@ class WorkerLost(Exception):
     """The worker died while evaluating the query (it has been replaced)."""
 
 
+class ClientGone(Exception):
+    """The client closed its connection before the answer was ready: its worker was freed."""
+
+
+#: How often a waiting request checks whether its client is still there.
+CHECK_INTERVAL = 0.2
+
+
+class QueryMemory(Exception):
+    """The query needed more memory than a worker may add: its allocator aborted the worker (it has
+    been replaced)."""
+
+
 @dataclass
 class _Worker:
     pid: int
@@ -88,13 +101,19 @@ def _close_inherited_fds(keep: set[int]) -> None:
             pass  # the descriptor of the listing itself, already gone
 
 
+def _slice(deadline: float, abandoned) -> float:
+    """How long to wait before looking again: until ``deadline``, in slices if a client is watched."""
+    left = max(0.0, deadline - time.monotonic())
+    return left if abandoned is None else min(left, CHECK_INTERVAL)
+
+
 class QueryPool:
     """``size`` worker processes sharing one loaded store, and the supervision around them."""
 
     def __init__(self, nquads: str, loads: list[tuple[str, str]] | None = None, size: int = 2, on_event=None,
-                 sandbox: bool = True, persisted: str | None = None):
+                 sandbox: bool = True, persisted: str | None = None, memory_budget: int | None = None):
         self.nquads, self.loads, self.size, self.sandbox = nquads, list(loads or []), size, sandbox
-        self.persisted = persisted
+        self.persisted, self.memory_budget = persisted, memory_budget
         self.idle: queue.Queue[_Worker] = queue.Queue()
         self.on_event = on_event or (lambda name: None)
         self.triples = 0
@@ -136,7 +155,7 @@ class QueryPool:
                         signal.signal(sig, signal.SIG_DFL)
                     _close_inherited_fds({job_read, answer_write})
                     serve(Connection(job_read, writable=False), Connection(answer_write, readable=False),
-                          self.store, self.sandbox, [self.persisted] if self.persisted else [])
+                          self.store, self.sandbox, [self.persisted] if self.persisted else [], self.memory_budget)
                 except BaseException:  # noqa: BLE001 — report, then leave without unwinding the parent's stack
                     traceback.print_exc()
                     status = 1
@@ -168,19 +187,26 @@ class QueryPool:
         if reap:
             self._reap(worker)
 
-    def _reap(self, worker: _Worker) -> None:
+    def _reap(self, worker: _Worker) -> int:
+        """Wait for ``worker`` to end; its wait status (0 if it was reaped already)."""
+        status = 0
         try:
-            os.waitpid(worker.pid, 0)  # returns once the kernel has freed the process's memory
+            _pid, status = os.waitpid(worker.pid, 0)  # returns once the kernel has freed the process's memory
         except ChildProcessError:
             pass
         self._live.discard(worker.pid)
+        return status
 
-    def _replace(self, worker: _Worker) -> None:
-        """Kill ``worker`` and fork a replacement (a fork of the loaded store: milliseconds). The
-        killed worker is reaped once its replacement serves: the kernel's freeing of its memory is no
-        reason to keep a request waiting."""
+    def _replace(self, worker: _Worker, ended: bool = False) -> None:
+        """Kill ``worker`` (unless it ``ended`` by itself and was reaped) and fork a replacement (a fork
+        of the loaded store: milliseconds). A killed worker is reaped once its replacement serves: the
+        kernel's freeing of its memory is no reason to keep a request waiting."""
         started = time.monotonic()
-        self._kill(worker, reap=False)
+        if ended:
+            worker.jobs.close()
+            worker.answers.close()
+        else:
+            self._kill(worker, reap=False)
         self.on_event("restarts")
         try:
             if not self._closed:
@@ -191,29 +217,57 @@ class QueryPool:
         except Exception:  # keep serving with fewer workers rather than crash the server
             log.exception("could not replace a query worker")
         finally:
-            self._reap(worker)
+            if not ended:
+                self._reap(worker)
 
-    def run(self, job: Job, limit: float) -> Outcome:
-        """Evaluate ``job`` on a free worker within ``limit`` seconds (waiting for one included)."""
+    def run(self, job: Job, limit: float, abandoned=None) -> Outcome:
+        """Evaluate ``job`` on a free worker within ``limit`` seconds (waiting for one included).
+
+        ``abandoned``, if given, tells whether the client has gone: then the request stops waiting for
+        a worker, or its worker is killed and replaced, rather than evaluating for nobody (a client
+        that gives up, such as a load generator at the end of its run, would otherwise keep workers
+        busy until the time limit)."""
         deadline = time.monotonic() + limit
-        try:
-            worker = self.idle.get(timeout=limit)
-        except queue.Empty:
-            raise PoolBusy(f"no query worker became free within {limit:g} s") from None
+        worker = self._take(deadline, limit, abandoned)
         try:
             worker.jobs.send(job)
-            if not worker.answers.poll(max(0.0, deadline - time.monotonic())):
-                self.on_event("timeouts")
-                self._replace(worker)
-                raise QueryTimeout(f"the query did not finish within {limit:g} s")
+            while not worker.answers.poll(_slice(deadline, abandoned)):
+                if time.monotonic() >= deadline:
+                    self.on_event("timeouts")
+                    self._replace(worker)
+                    raise QueryTimeout(f"the query did not finish within {limit:g} s")
+                if abandoned():
+                    self.on_event("abandoned")
+                    self._replace(worker)
+                    raise ClientGone("the client closed the connection; its query was stopped")
             outcome = worker.answers.recv()
-        except QueryTimeout:
+        except (QueryTimeout, ClientGone):
             raise
+        except EOFError:  # the worker ended by itself: how tells whether the query or a bug killed it
+            status = self._reap(worker)  # its answer pipe is closed: it has exited, this does not block
+            self._replace(worker, ended=True)
+            if self.memory_budget is not None and os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGABRT:
+                self.on_event("memory")
+                raise QueryMemory(f"the query needed more than the {self.memory_budget // 2**20} MiB of memory "
+                                  "a query worker may use") from None
+            raise WorkerLost("the query worker died while evaluating the query") from None
         except Exception:
             self._replace(worker)
             raise WorkerLost("the query worker died while evaluating the query") from None
         self.idle.put(worker)
         return outcome
+
+    def _take(self, deadline: float, limit: float, abandoned) -> _Worker:
+        """A free worker, waited for until ``deadline`` or until the client is gone."""
+        while True:
+            try:
+                return self.idle.get(timeout=_slice(deadline, abandoned))
+            except queue.Empty:
+                if time.monotonic() >= deadline:
+                    raise PoolBusy(f"no query worker became free within {limit:g} s") from None
+                if abandoned():
+                    self.on_event("abandoned")
+                    raise ClientGone("the client closed the connection while its query waited") from None
 
     def close(self) -> None:
         """Stop every worker, idle or busy."""

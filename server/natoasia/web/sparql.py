@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import select
+import socket
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, g, request
@@ -46,7 +48,7 @@ def sparql():
         if query_request.query is None and request.method in ("GET", "HEAD"):
             return describe_service()
         query_hash = hashlib.sha256((query_request.query or "").encode()).hexdigest()[:12]
-        outcome = engine().evaluate(query_request, base_iri=endpoint_url())
+        outcome = engine().evaluate(query_request, base_iri=endpoint_url(), abandoned=client_gone(request.environ))
         status, media_type, body, rows = outcome.status, outcome.media_type, outcome.body, outcome.rows
     except ProtocolError as exc:
         status, media_type, body, rows = exc.status, "text/plain; charset=utf-8", (exc.message + "\n").encode(), 0
@@ -59,6 +61,24 @@ def sparql():
     if status == 413:  # the body was not read: the connection cannot carry another request
         response.headers["Connection"] = "close"
     return response
+
+
+def client_gone(environ: dict):
+    """A check whether the client of this request has closed its connection (None where the server
+    does not expose the socket, as in Flask's test client): the socket reads as ready and a peek finds
+    no byte. A client that sends its next request meanwhile (pipelining) is still there."""
+    sock = environ.get("gunicorn.socket")
+    if sock is None:
+        return None
+
+    def gone() -> bool:
+        try:
+            ready, _, _ = select.select([sock], [], [], 0)
+            return bool(ready) and sock.recv(1, socket.MSG_PEEK) == b""
+        except OSError:  # reset by the peer, or closed
+            return True
+
+    return gone
 
 
 def endpoint_url() -> str:

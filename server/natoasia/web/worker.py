@@ -6,6 +6,7 @@ worker that overruns its time limit (pyoxigraph cannot cancel a query from Pytho
 
 from __future__ import annotations
 
+import resource
 import signal
 from multiprocessing.connection import Connection
 from dataclasses import dataclass, field
@@ -58,6 +59,11 @@ def load_store(nquads: str, loads: list[tuple[str, str]]) -> ox.Store:
         store.bulk_load(path=path, format=ox.RdfFormat.from_extension(path.rsplit(".", 1)[-1]),
                         to_graph=ox.NamedNode(graph))
     return store
+
+
+#: The answer to a query that needs more memory than a worker may add (see :func:`limit_memory`).
+MEMORY_MESSAGE = ("the query needed more than the {mib} MiB of memory a query worker may use; "
+                  "simplify the query or add a LIMIT")
 
 
 def _error(status: int, message: str) -> Outcome:
@@ -184,12 +190,35 @@ def _name_process(name: bytes) -> None:
         pass
 
 
+def data_size() -> int:
+    """The bytes of private writable memory this process maps now (``VmData``): what ``RLIMIT_DATA``
+    counts, including the store pages a forked worker shares with its parent until it writes them."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmData:"):
+                return int(line.split()[1]) * 1024
+    raise OSError("/proc/self/status has no VmData line")
+
+
+def limit_memory(budget: int) -> None:
+    """Let this process allocate at most ``budget`` more bytes, irrevocably (soft = hard limit).
+
+    A query that needs more fails inside pyoxigraph's allocator, which aborts the process (SIGABRT):
+    the pool reads that from the exit status and answers 503 (see :class:`~natoasia.web.pool.QueryMemory`).
+    Without the limit a runaway ORDER BY over a cartesian product at 10⁶ triples takes ~650 MB per
+    second until its time limit kills it."""
+    limit = data_size() + budget
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+
+
 def serve(jobs: Connection, answers: Connection, store: ox.Store, sandbox: bool = True,
-          read_paths: list[str] | None = None) -> None:
-    """Worker process main loop: confine the process (no sockets, no file access but reading
-    ``read_paths``, the persisted store: see :mod:`natoasia.sandbox`), then answer jobs on
-    ``store`` until the pipe closes."""
+          read_paths: list[str] | None = None, memory_budget: int | None = None) -> None:
+    """Worker process main loop: limit the memory a query may add (``memory_budget`` bytes), confine
+    the process (no sockets, no file access but reading ``read_paths``, the persisted store: see
+    :mod:`natoasia.sandbox`), then answer jobs on ``store`` until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if memory_budget is not None:
+        limit_memory(memory_budget)  # before confining: /proc is not readable afterwards
     if sandbox:
         from ..sandbox import confine
 
@@ -201,8 +230,14 @@ def serve(jobs: Connection, answers: Connection, store: ox.Store, sandbox: bool 
             job = jobs.recv()
         except (EOFError, OSError):
             return
-        try:
-            outcome = execute(store, job)
-        except Exception as exc:  # a bug must not take the worker down with the store loaded
-            outcome = _error(500, f"internal error while evaluating the query: {type(exc).__name__}: {exc}")
-        answers.send(outcome)
+        answers.send(answer(store, job, memory_budget))
+
+
+def answer(store: ox.Store, job: Job, memory_budget: int | None = None) -> Outcome:
+    """The outcome of ``job``, whatever goes wrong in evaluating it (the worker must live on)."""
+    try:
+        return execute(store, job)
+    except MemoryError:  # Python's own allocations hit the limit (pyoxigraph's abort the process)
+        return _error(503, MEMORY_MESSAGE.format(mib=(memory_budget or 0) // 2**20))
+    except Exception as exc:  # a bug must not take the worker down with the store loaded
+        return _error(500, f"internal error while evaluating the query: {type(exc).__name__}: {exc}")
