@@ -109,7 +109,7 @@ def serving(monkeypatch) -> list:
 
 @pytest.mark.parametrize("argv", [["--port", "-1"], ["--port", "65536"], ["--timeout", "0"], ["--timeout", "-1"],
                                   ["--workers", "0"], ["--threads", "0"], ["--http-workers", "0"],
-                                  ["--cache-mb", "-0.5"]])
+                                  ["--cache-mb", "-0.5"], ["--worker-memory-mb", "-0.5"]])
 def test_serve_refuses_bad_numbers(monkeypatch, capsys, argv):
     started = serving(monkeypatch)
     code, _, err = run(["serve", *argv], capsys)
@@ -117,7 +117,8 @@ def test_serve_refuses_bad_numbers(monkeypatch, capsys, argv):
 
 
 @pytest.mark.parametrize("argv", [["--port", "0"], ["--port", "65535"], ["--timeout", "0.01"], ["--workers", "1"],
-                                  ["--threads", "1"], ["--http-workers", "1"], ["--cache-mb", "0"]])
+                                  ["--threads", "1"], ["--http-workers", "1"], ["--cache-mb", "0"],
+                                  ["--worker-memory-mb", "0"]])
 def test_serve_accepts_the_bounds(monkeypatch, capsys, argv):
     started = serving(monkeypatch)
     code, _, err = run(["serve", *argv], capsys)

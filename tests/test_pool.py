@@ -1,10 +1,13 @@
 """The query worker pool on a tiny dataset: an overrunning worker is killed and reaped, a replacement
-answers, a worker that dies mid-query is replaced, a full pool says so, and close() leaves no child.
+answers, a worker that dies mid-query is replaced, a full pool says so, close() leaves no child, and
+confined workers start and read the persisted store.
 
 Direct QueryPool tests, without the app or conftest fixtures (the mutation run of web/pool.py uses them)."""
 
 from __future__ import annotations
 
+import errno
+import json
 import os
 import threading
 import time
@@ -26,6 +29,16 @@ def nquads(tmp_path):
     path = tmp_path / "tiny.nq"
     path.write_text("".join(f"<urn:s{i}> <urn:p> <urn:o{i}> <urn:g> .\n" for i in range(40)), encoding="utf-8")
     return str(path)
+
+
+@pytest.fixture(scope="module")
+def confinement():
+    """Skip where this kernel cannot confine a query worker (the skip gives the reason)."""
+    from natoasia.sandbox import probe
+
+    reason = probe()
+    if reason:
+        pytest.skip(f"query workers cannot be confined here: {reason}")
 
 
 @pytest.fixture
@@ -220,19 +233,23 @@ def test_a_worker_closes_the_sockets_and_pipes_it_inherited_but_its_own(nquads):
 
     listener = socket.socket()
     read_end, write_end = os.pipe()
-    saved_stderr = os.dup(2)
+    saved_stderr, saved_3 = os.dup(2), os.dup(3)
     os.dup2(write_end, 2)  # standard error a pipe, as under a process manager: kept all the same
+    os.dup2(listener.fileno(), 3)  # where systemd's socket activation passes the listening socket
     try:
         pool = QueryPool(nquads, size=1, sandbox=False)
         pool.start()
     finally:
         os.dup2(saved_stderr, 2)
+        os.dup2(saved_3, 3)
         os.close(saved_stderr)
+        os.close(saved_3)
     try:
         pid = next(iter(pool._live))
         fds = {int(name) for name in os.listdir(f"/proc/{pid}/fd")}
         assert {0, 1, 2} <= fds
         assert listener.fileno() not in fds and read_end not in fds and write_end not in fds
+        assert 3 not in fds or os.readlink(f"/proc/{pid}/fd/3") != f"socket:[{os.fstat(listener.fileno()).st_ino}]"
         assert answer(pool).split()[-1] == b"40"  # its own two pipes are open
     finally:
         pool.close()
@@ -271,3 +288,94 @@ def test_close_ignores_a_worker_that_is_already_gone(pool):
     os.waitpid(pid, 0)
     pool.close()
     assert not pool._live
+
+
+def test_a_killed_worker_is_reaped_even_while_the_kernel_is_still_freeing_its_memory(nquads, monkeypatch):
+    """SIGKILL returns before the worker is dead: a worker that has written 128 MiB takes the kernel
+    milliseconds to free them, and a wait that did not block would leave it a zombie nobody reaps."""
+    serve = pool_module.serve
+
+    def serve_holding_memory(*args):
+        _written = b"\x01" * (128 << 20)
+        serve(*args)
+
+    monkeypatch.setattr(pool_module, "serve", serve_holding_memory)
+    pool = QueryPool(nquads, size=1, sandbox=False)
+    pool.start()
+    try:
+        worker = pool.idle.get_nowait()
+        pool._kill(worker)
+        assert gone(worker.pid), "the killed worker was left a zombie (or alive)"
+        assert worker.pid not in pool._live
+    finally:
+        pool.close()
+
+
+def test_the_seccomp_filter_is_built_in_the_parent_of_sandboxed_workers_only(nquads, monkeypatch, confinement):
+    """Built once before forking, so that every worker (and every replacement) only loads it; a pool
+    of unconfined workers has no use for it."""
+    from natoasia import sandbox
+
+    calls = []
+    prepare = sandbox.prepare
+
+    def recorded():
+        calls.append(os.getpid())
+        prepare()
+
+    monkeypatch.setattr(sandbox, "prepare", recorded)
+    for sandboxed in (False, True):
+        pool = QueryPool(nquads, size=1, sandbox=sandboxed)
+        pool.start()
+        try:
+            assert answer(pool).split()[-1] == b"40"
+        finally:
+            pool.close()
+        assert calls == [os.getpid()] * sandboxed, f"sandbox={sandboxed}"
+
+
+def test_a_sandboxed_pool_starts_when_the_filter_cannot_be_built_before_forking(nquads, monkeypatch, confinement):
+    """Building the filter in the parent only saves the workers time: if it fails there, each worker
+    still confines itself (or reports why it cannot), and the pool serves."""
+    from natoasia import sandbox
+
+    def unavailable():
+        raise sandbox.SandboxUnavailable(errno.ENOSYS, "libseccomp is not available (in this test)")
+
+    monkeypatch.setattr(sandbox, "prepare", unavailable)
+    pool = QueryPool(nquads, size=1, sandbox=True)
+    pool.start()
+    try:
+        assert answer(pool).split()[-1] == b"40"
+    finally:
+        pool.close()
+
+
+def test_a_confined_worker_reads_the_table_files_of_a_persisted_store_it_opens_on_demand(tmp_path, nquads,
+                                                                                        confinement):
+    """RocksDB opens 16 table files when the store is opened and the others when a query needs them:
+    in the confined worker, which Landlock must let read the store's folder. Four loads, each into
+    its own table files, make a store with more of them than that, as a large store has."""
+    import pyoxigraph as ox
+
+    folder = tmp_path / "store"
+    store = ox.Store(str(folder))
+    for i in range(4):
+        store.bulk_load(input=f"<urn:s{i}> <urn:p> <urn:o{i}> <urn:g{i}> .\n".encode(), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    del store
+    (tmp_path / "store.json").write_text(json.dumps({"quads": 4}), encoding="utf-8")
+
+    def table_files(pid: int) -> set[str]:
+        links = {os.path.realpath(f"/proc/{pid}/fd/{name}") for name in os.listdir(f"/proc/{pid}/fd")}
+        return links & {str(path) for path in folder.resolve().glob("*.sst")}
+
+    pool = QueryPool(nquads, size=1, persisted=str(folder))
+    pool.start()
+    try:
+        pid = next(iter(pool._live))
+        inherited = table_files(pid)
+        assert answer(pool).split()[-1] == b"4"
+        assert table_files(pid) - inherited, "the query needed no table file but those opened with the store"
+    finally:
+        pool.close()

@@ -8,11 +8,20 @@ These are the fast tests that kill ``web/worker.py``'s mutants (``tools/mutation
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
+import sys
+import threading
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from natoasia.web.worker import MAX_NEIGHBOURS, Job, description, execute
+import natoasia
+from natoasia.web.worker import (MAX_NEIGHBOURS, MEMORY_MESSAGE, Job, _name_process, data_size, description,
+                                 execute)
+from natoasia.web.worker import answer as worker_answer
 
 EX = "urn:ex:"
 G1, G2 = ox.NamedNode(EX + "g1"), ox.NamedNode(EX + "g2")
@@ -72,9 +81,6 @@ def test_byte_cap_is_exact(store, query, media_type):
 
 def test_default_caps_are_the_documented_ones():
     """README: 422 for "more than 100 000 rows or 64 MiB"."""
-    from pathlib import Path
-    import re
-
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     rows, mib = re.search(r"more than ([\d ]+) rows or (\d+) MiB", readme).groups()
     assert (Job("").max_rows, Job("").max_bytes) == (int(rows.replace(" ", "")), int(mib) * 1024 * 1024)
@@ -222,3 +228,75 @@ def test_describe_job_answers_the_description_or_404(store):
     assert len(parsed) == answer.rows
     missing = execute(s, Job("", describe=EX + "atlantis", graph_format="text/turtle"))
     assert missing.status == 404 and f"<{EX}atlantis>" in missing.body.decode()
+
+
+def comm_after_naming(name: bytes) -> str:
+    """The kernel's name of a thread that named itself with ``_name_process`` (a thread, so that the
+    test process keeps its own name)."""
+    seen = []
+
+    def name_and_read():
+        _name_process(name)
+        seen.append(Path("/proc/thread-self/comm").read_text(encoding="ascii").rstrip("\n"))
+
+    thread = threading.Thread(target=name_and_read)
+    thread.start()
+    thread.join()
+    return seen[0]
+
+
+def test_a_worker_names_itself_with_the_first_15_bytes_of_its_name():
+    """``ps`` and the pool's tests tell workers apart by this name; the kernel keeps 15 bytes of it."""
+    assert comm_after_naming(b"natoasia-query") == "natoasia-query"
+    assert comm_after_naming(b"natoasia-query-worker") == "natoasia-query-"
+
+
+@pytest.mark.parametrize("libc", [OSError("no C library"), object()], ids=["no library", "no prctl"])
+def test_a_worker_that_cannot_name_itself_still_serves(monkeypatch, libc):
+    """Naming is for operators: a C library that cannot be opened or has no ``prctl`` is not an error."""
+    def open_libc(name):
+        if isinstance(libc, Exception):
+            raise libc
+        return libc
+
+    monkeypatch.setattr("ctypes.CDLL", open_libc)
+    assert _name_process(b"natoasia-query") is None
+
+
+def test_a_query_that_runs_out_of_memory_is_503_with_the_budget():
+    answer = worker_answer(FailingStore(MemoryError()), job("ASK {}"), memory_budget=256 * 2**20)
+    assert answer.status == 503 and answer.media_type.startswith("text/plain")
+    assert answer.body.decode() == MEMORY_MESSAGE.format(mib=256) + "\n" and "256 MiB" in answer.body.decode()
+
+
+def test_a_bug_in_evaluation_is_500_with_its_type_and_the_worker_lives_on():
+    answer = worker_answer(FailingStore(KeyError("x")), job("ASK {}"), memory_budget=256 * 2**20)
+    assert (answer.status, answer.body) == (500, b"internal error while evaluating the query: KeyError: 'x'\n")
+
+
+def test_data_size_is_the_kernels_vmdata_in_bytes():
+    """``RLIMIT_DATA`` counts what ``VmData`` shows: the limit is set from it."""
+    def vm_data() -> int:
+        status = Path("/proc/self/status").read_text(encoding="ascii")
+        return int(re.search(r"^VmData:\s+(\d+) kB$", status, re.M).group(1))
+
+    for _ in range(10):  # the reads are apart: retry should an allocation land between them
+        before, size, after = vm_data(), data_size(), vm_data()
+        if before == after:
+            break
+    assert size == before * 1024
+
+
+def test_a_worker_may_allocate_its_budget_and_no_more():
+    """In a process of its own, as the worker is: the limit cannot be lifted once set."""
+    code = ("from natoasia.web.worker import limit_memory\n"
+            "limit_memory(64 * 2**20)\n"
+            "kept = bytearray(32 * 2**20)\n"
+            "try:\n"
+            "    bytearray(64 * 2**20)\n"
+            "except MemoryError:\n"
+            "    print('refused')\n")
+    package = Path(natoasia.__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(package)},
+                          capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (0, "refused\n"), done.stderr

@@ -39,7 +39,7 @@ MODULES = {
     "web/negotiation.py": {"tests": ["tests/test_negotiation_props.py"]},
     "web/protocol.py": {"tests": ["tests/test_protocol_parsing.py"]},
     "web/gunicorn_worker.py": {"tests": ["tests/test_slow_clients.py"]},
-    "web/worker.py": {"tests": ["tests/test_worker_caps.py"],
+    "web/worker.py": {"tests": ["tests/test_worker_caps.py", "tests/test_pool_limits.py"],
                       "skip": {"serve": "the process loop: tested through the pool (test_safety, test_hostile)",
                                "main": "the process entry point: tested through the pool",
                                "load_store": "tested through the pool and test_endpoint's --load graphs"}},
@@ -52,7 +52,7 @@ MODULES = {
     "web/querycheck.py": {"tests": ["tests/test_query_check_mutants.py", "tests/test_query_check.py",
                                     "-k", "not the_endpoint"]},
     # The worker pool on a tiny N-Quads file (test_store.py and test_sandbox.py need conftest's dataset).
-    "web/pool.py": {"tests": ["tests/test_pool.py"]},
+    "web/pool.py": {"tests": ["tests/test_pool.py", "tests/test_pool_limits.py"]},
     "article.py": {"tests": ["tests/test_quote_check.py"]},
 }
 
