@@ -43,13 +43,17 @@ def _run(pool: QueryPool, query: str, limit: float):
     return pool.run(Job(query=query, solution_format="text/csv", max_rows=10**9, max_bytes=10**12), limit)
 
 
-def test_a_query_that_needs_more_memory_than_a_worker_may_add_is_refused_and_the_worker_replaced(nquads):
+def test_a_query_that_needs_more_memory_than_a_worker_may_add_is_refused_and_the_worker_replaced(nquads, monkeypatch):
     pool = _pool(nquads, BUDGET)
+    signals = []
+    real_kill = os.kill
+    monkeypatch.setattr(os, "kill", lambda pid, sig: signals.append(pid) or real_kill(pid, sig))
     try:
         first = next(iter(pool._live))
         started = time.monotonic()
         with pytest.raises(QueryMemory, match="more than the 64 MiB of memory a query worker may use"):
             _run(pool, HUNGRY, limit=30)
+        assert first not in signals  # reaped by the pool: its pid may be anyone's now, it is sent nothing
         assert time.monotonic() - started < 10  # stopped by the memory limit, long before the time limit
         assert first not in pool._live and len(pool._live) == 1  # reaped and replaced
         assert _run(pool, COUNT, limit=10).body.split()[-1] == b"40"

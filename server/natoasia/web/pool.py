@@ -189,13 +189,12 @@ class QueryPool:
 
     def _reap(self, worker: _Worker) -> int:
         """Wait for ``worker`` to end; its wait status (0 if it was reaped already)."""
-        status = 0
         try:
-            _pid, status = os.waitpid(worker.pid, 0)  # returns once the kernel has freed the process's memory
+            return os.waitpid(worker.pid, 0)[1]  # returns once the kernel has freed the process's memory
         except ChildProcessError:
-            pass
-        self._live.discard(worker.pid)
-        return status
+            return 0
+        finally:
+            self._live.discard(worker.pid)
 
     def _replace(self, worker: _Worker, ended: bool = False) -> None:
         """Kill ``worker`` (unless it ``ended`` by itself and was reaped) and fork a replacement (a fork
@@ -244,7 +243,7 @@ class QueryPool:
         except (QueryTimeout, ClientGone):
             raise
         except EOFError:  # the worker ended by itself: how tells whether the query or a bug killed it
-            status = self._reap(worker)  # its answer pipe is closed: it has exited, this does not block
+            status = self._reap(worker)  # its answer pipe is closed: it is exiting, this waits a moment at most
             self._replace(worker, ended=True)
             if self.memory_budget is not None and os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGABRT:
                 self.on_event("memory")
