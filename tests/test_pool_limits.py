@@ -102,6 +102,10 @@ def test_python_running_out_of_memory_in_a_worker_is_a_503_naming_the_limit(monk
     outcome = worker_module.answer(None, Job(query=COUNT), memory_budget=BUDGET)
     assert outcome.status == 503
     assert b"more than the 64 MiB of memory a query worker may use" in outcome.body
+    half = worker_module.answer(None, Job(query=COUNT), memory_budget=2**19)
+    assert b"more than the 0.5 MiB of memory" in half.body  # a budget below 1 MiB is not "0 MiB"
+    unlimited = worker_module.answer(None, Job(query=COUNT), memory_budget=None)
+    assert unlimited.status == 503 and b"MiB" not in unlimited.body  # no budget: no figure to name
 
 
 @pytest.mark.parametrize("value", ["-1", "-0.5"])

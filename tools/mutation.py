@@ -98,8 +98,12 @@ def scratch_copy(work: Path) -> Path:
 
 def test_command(tests: list[str]) -> list[str]:
     """The pytest command that runs ``tests``, stopping at the first failure (the fast subsets use no
-    fixture of conftest.py, whose imports would double the time of every run)."""
-    return [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "--noconftest", *tests]
+    fixture of conftest.py, whose imports would double the time of every run), with Hypothesis's ``ci``
+    profile: derandomized and without an example database, so that an example saved while one mutant
+    failed is not replayed on every later one (a property that the original fails on that example then
+    killed them all) and the same mutant meets the same examples in every run."""
+    return [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "--noconftest",
+            "--hypothesis-profile=ci", *tests]
 
 
 def config_text(module: str, tests: list[str], timeout: float) -> str:

@@ -247,7 +247,7 @@ class QueryPool:
             self._replace(worker, ended=True)
             if self.memory_budget is not None and os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGABRT:
                 self.on_event("memory")
-                raise QueryMemory(f"the query needed more than the {self.memory_budget // 2**20} MiB of memory "
+                raise QueryMemory(f"the query needed more than the {self.memory_budget / 2**20:g} MiB of memory "
                                   "a query worker may use") from None
             raise WorkerLost("the query worker died while evaluating the query") from None
         except Exception:

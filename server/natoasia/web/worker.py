@@ -62,7 +62,7 @@ def load_store(nquads: str, loads: list[tuple[str, str]]) -> ox.Store:
 
 
 #: The answer to a query that needs more memory than a worker may add (see :func:`limit_memory`).
-MEMORY_MESSAGE = ("the query needed more than the {mib} MiB of memory a query worker may use; "
+MEMORY_MESSAGE = ("the query needed more than the {mib:g} MiB of memory a query worker may use; "
                   "simplify the query or add a LIMIT")
 
 
@@ -238,6 +238,9 @@ def answer(store: ox.Store, job: Job, memory_budget: int | None = None) -> Outco
     try:
         return execute(store, job)
     except MemoryError:  # Python's own allocations hit the limit (pyoxigraph's abort the process)
-        return _error(503, MEMORY_MESSAGE.format(mib=(memory_budget or 0) // 2**20))
+        if memory_budget is None:  # no budget: the machine itself ran out
+            return _error(503, "the query needed more memory than the server could give it; "
+                               "simplify the query or add a LIMIT")
+        return _error(503, MEMORY_MESSAGE.format(mib=memory_budget / 2**20))
     except Exception as exc:  # a bug must not take the worker down with the store loaded
         return _error(500, f"internal error while evaluating the query: {type(exc).__name__}: {exc}")
