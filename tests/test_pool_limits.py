@@ -124,55 +124,50 @@ def gone_after(seconds: float):
     return lambda: time.monotonic() >= until
 
 
-def test_a_query_whose_client_has_gone_is_stopped_and_its_worker_replaced(nquads):
+@pytest.fixture
+def watched(nquads):
+    """A one-worker pool and the events it reports, closed after the test."""
     events = []
     pool = QueryPool(nquads, size=1, sandbox=False, on_event=events.append)
     pool.start()
-    try:
-        first = next(iter(pool._live))
-        started = time.monotonic()
-        with pytest.raises(ClientGone):
-            pool.run(Job(query=ENDLESS, solution_format="text/csv"), 30, abandoned=gone_after(0.3))
-        assert time.monotonic() - started < 3  # not the 30 s limit
-        assert events == ["abandoned", "restarts"] and first not in pool._live
-        assert _run(pool, COUNT, limit=10).body.split()[-1] == b"40"
-    finally:
-        pool.close()
+    yield pool, events
+    pool.close()
 
 
-def test_a_request_waiting_for_a_busy_worker_gives_up_when_its_client_goes(nquads):
-    events = []
-    pool = QueryPool(nquads, size=1, sandbox=False, on_event=events.append)
-    pool.start()
-    try:
-        busy = threading.Thread(target=lambda: pytest.raises(QueryTimeout, _run, pool, ENDLESS, 3))
-        busy.start()
-        time.sleep(0.3)
-        started = time.monotonic()
-        with pytest.raises(ClientGone, match="while its query waited"):
-            pool.run(Job(query=COUNT, solution_format="text/csv"), 30, abandoned=gone_after(0.3))
-        assert time.monotonic() - started < 2 and events == ["abandoned"]  # no worker was taken or killed
-        busy.join()
-    finally:
-        pool.close()
+def test_a_query_whose_client_has_gone_is_stopped_and_its_worker_replaced(watched):
+    pool, events = watched
+    first = next(iter(pool._live))
+    started = time.monotonic()
+    with pytest.raises(ClientGone):
+        pool.run(Job(query=ENDLESS, solution_format="text/csv"), 30, abandoned=gone_after(0.3))
+    assert time.monotonic() - started < 3  # not the 30 s limit
+    assert events == ["abandoned", "restarts"] and first not in pool._live
+    assert _run(pool, COUNT, limit=10).body.split()[-1] == b"40"
 
 
-def test_a_client_still_there_waits_for_its_answer_and_the_limits_still_apply(nquads):
-    events = []
-    pool = QueryPool(nquads, size=1, sandbox=False, on_event=events.append)
-    pool.start()
-    try:
-        still_there = lambda: False  # noqa: E731
-        outcome = pool.run(Job(query=COUNT, solution_format="text/csv"), 10, abandoned=still_there)
-        assert outcome.status == 200 and outcome.body.split()[-1] == b"40"
-        with pytest.raises(QueryTimeout):
-            pool.run(Job(query=ENDLESS, solution_format="text/csv"), 0.5, abandoned=still_there)
-        busy = threading.Thread(target=lambda: pytest.raises(QueryTimeout, _run, pool, ENDLESS, 2))
-        busy.start()
-        time.sleep(0.3)
-        with pytest.raises(PoolBusy):
-            pool.run(Job(query=COUNT, solution_format="text/csv"), 0.5, abandoned=still_there)
-        busy.join()
-        assert "abandoned" not in events
-    finally:
-        pool.close()
+def test_a_request_waiting_for_a_busy_worker_gives_up_when_its_client_goes(watched):
+    pool, events = watched
+    busy = threading.Thread(target=lambda: pytest.raises(QueryTimeout, _run, pool, ENDLESS, 3))
+    busy.start()
+    time.sleep(0.3)
+    started = time.monotonic()
+    with pytest.raises(ClientGone, match="while its query waited"):
+        pool.run(Job(query=COUNT, solution_format="text/csv"), 30, abandoned=gone_after(0.3))
+    assert time.monotonic() - started < 2 and events == ["abandoned"]  # no worker was taken or killed
+    busy.join()
+
+
+def test_a_client_still_there_waits_for_its_answer_and_the_limits_still_apply(watched):
+    pool, events = watched
+    still_there = lambda: False  # noqa: E731
+    outcome = pool.run(Job(query=COUNT, solution_format="text/csv"), 10, abandoned=still_there)
+    assert outcome.status == 200 and outcome.body.split()[-1] == b"40"
+    with pytest.raises(QueryTimeout):
+        pool.run(Job(query=ENDLESS, solution_format="text/csv"), 0.5, abandoned=still_there)
+    busy = threading.Thread(target=lambda: pytest.raises(QueryTimeout, _run, pool, ENDLESS, 2))
+    busy.start()
+    time.sleep(0.3)
+    with pytest.raises(PoolBusy):
+        pool.run(Job(query=COUNT, solution_format="text/csv"), 0.5, abandoned=still_there)
+    busy.join()
+    assert "abandoned" not in events
