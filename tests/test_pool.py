@@ -60,6 +60,15 @@ def answer(pool: QueryPool, query: str = COUNT, limit: float = 10) -> bytes:
     return outcome.body
 
 
+def assert_serves(pool: QueryPool) -> None:
+    """Start ``pool``, check that it answers the count of the tiny dataset, close it."""
+    pool.start()
+    try:
+        assert answer(pool).split()[-1] == b"40"
+    finally:
+        pool.close()
+
+
 def gone(pid: int) -> bool:
     """Whether ``pid`` no longer exists (killed and reaped: not even a zombie)."""
     try:
@@ -325,12 +334,7 @@ def test_the_seccomp_filter_is_built_in_the_parent_of_sandboxed_workers_only(nqu
 
     monkeypatch.setattr(sandbox, "prepare", recorded)
     for sandboxed in (False, True):
-        pool = QueryPool(nquads, size=1, sandbox=sandboxed)
-        pool.start()
-        try:
-            assert answer(pool).split()[-1] == b"40"
-        finally:
-            pool.close()
+        assert_serves(QueryPool(nquads, size=1, sandbox=sandboxed))
         assert calls == [os.getpid()] * sandboxed, f"sandbox={sandboxed}"
 
 
@@ -343,12 +347,7 @@ def test_a_sandboxed_pool_starts_when_the_filter_cannot_be_built_before_forking(
         raise sandbox.SandboxUnavailable(errno.ENOSYS, "libseccomp is not available (in this test)")
 
     monkeypatch.setattr(sandbox, "prepare", unavailable)
-    pool = QueryPool(nquads, size=1, sandbox=True)
-    pool.start()
-    try:
-        assert answer(pool).split()[-1] == b"40"
-    finally:
-        pool.close()
+    assert_serves(QueryPool(nquads, size=1, sandbox=True))
 
 
 def test_a_confined_worker_reads_the_table_files_of_a_persisted_store_it_opens_on_demand(tmp_path, nquads,
