@@ -2,9 +2,9 @@
 
     .venv/bin/python bench/pipeline_bench.py --sizes 10000,100000,1000000
 
-Steps per size, all on one pyoxigraph store: ``generate`` (natoasia.synth N-Triples), ``load`` (ontology
-and data into the default graph and the asserted copy), ``reason`` (natoasia.rules to a fixpoint, kept
-entailments and consistency findings), ``validate`` (natoasia.fastshacl on the asserted copy, i.e. the
+Steps per size, all on one pyoxigraph store: ``generate`` (natoasia.dataset.synth N-Triples), ``load`` (ontology
+and data into the default graph and the asserted copy), ``reason`` (natoasia.dataset.reasoning.rules_sparql to a fixpoint, kept
+entailments and consistency findings), ``validate`` (natoasia.dataset.checks.shacl_sparql on the asserted copy, i.e. the
 ontology and the data without entailments, as ``natoasia validate`` does with pySHACL), ``build``
 (N-Quads and Turtle dumps of asserted + entailments, serialized by pyoxigraph, unsorted).
 
@@ -26,11 +26,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from natoasia import GRAPH_NS
-from natoasia.fastshacl import validate_store
-from natoasia.rules import (ASSERTED, compile_rules, consistency_findings, kept_entailments, load_graph,
-                            load_ntriples, run_rules, to_ox)
-from natoasia.sources import load_sources
-from natoasia.synth import write_file
+from natoasia.dataset.checks.shacl_sparql import validate_store
+from natoasia.dataset.reasoning.rules_sparql import (ASSERTED, compile_rules, consistency_findings, kept_entailments,
+                                                     load_graph, load_ntriples, run_rules)
+from natoasia.dataset.sources import load_sources
+from natoasia.dataset.synth import write_file
+from natoasia.rdfio import to_ox
 
 INFERRED = ox.NamedNode(GRAPH_NS + "inferred")
 PREFIXES = {"nat": "https://w3id.org/natoasia/ontology#", "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",

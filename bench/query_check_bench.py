@@ -1,4 +1,4 @@
-"""Query check benchmark: CPU time of :func:`natoasia.web.scan.scan` on 100 kB queries.
+"""Query check benchmark: CPU time of :func:`natoasia.endpoint.querycheck.scan` on 100 kB queries.
 
 Usage:  .venv/bin/python bench/query_check_bench.py [--repeat 5]
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from natoasia.web.scan import scan
+from natoasia.endpoint.querycheck import scan
 
 SIZE = 100_000
 

@@ -18,14 +18,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
@@ -33,7 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "server"))
 sys.path.insert(0, str(ROOT))
 
-from natoasia.store import ensure_built  # noqa: E402
+from bench.harness import check_mix, free_port, oxigraph_server, start, wrk  # noqa: E402
+from natoasia.dataset.build import ensure_built  # noqa: E402
 
 ENTITIES = ["country/japan", "country/australia", "country/pakistan", "country/china", "country/india",
             "organisation/nato", "framework/partnership-for-peace", "operation/isaf",
@@ -48,71 +45,6 @@ def query_mix() -> list[str]:
                 for e in ENTITIES]
     queries += [f"DESCRIBE <{BASE}{e}>" for e in ENTITIES]
     return ["/sparql?query=" + quote(q, safe="") for q in queries]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_up(url: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} did not come up")
-
-
-def start(command: list[str], health: str, log: Path | None = None) -> subprocess.Popen:
-    started = time.monotonic()
-    out = open(log, "w") if log else subprocess.DEVNULL
-    process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-    process.log = log
-    wait_up(health)
-    process.startup_seconds = time.monotonic() - started
-    return process
-
-
-def check_mix(base: str, paths: list[str]) -> int:
-    """Run each query once; return how many answered 200."""
-    ok = 0
-    for path in paths:
-        try:
-            with urllib.request.urlopen(base + path, timeout=60) as response:
-                ok += response.status == 200
-        except OSError:
-            pass
-    return ok
-
-
-def wrk(base: str, mix_file: Path, connections: int, seconds: int) -> dict:
-    """One wrk run; returns requests/s, p50 and p99 in ms, errors."""
-    env = dict(os.environ, MIX=str(mix_file))
-    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s",
-                          "-s", str(ROOT / "bench" / "mix.lua"), base], capture_output=True, text=True, env=env,
-                         check=True).stdout
-    line = next(l for l in out.splitlines() if l.startswith("RESULT"))
-    fields = dict(item.split("=") for item in line.split()[1:])
-    duration = int(fields["duration_us"]) / 1e6
-    return {"rps": int(fields["requests"]) / duration, "p50_ms": int(fields["p50_us"]) / 1000,
-            "p99_ms": int(fields["p99_us"]) / 1000, "errors": int(fields["errors"]) + int(fields["non2xx"]),
-            "requests": int(fields["requests"])}
-
-
-def oxigraph_server(dataset: Path, tmp: Path, port: int) -> subprocess.Popen:
-    """The Oxigraph server (``oxigraph serve-read-only --union-default-graph``, from the bench's own
-    virtual environment) on a store loaded from the same N-Quads dump."""
-    from bench.store_scale_bench import oxigraph_command
-
-    location = tmp / "oxigraph"
-    subprocess.run([oxigraph_command(), "load", "--location", str(location), "--file", str(dataset / "natoasia.nq")],
-                   check=True, capture_output=True)
-    return start([oxigraph_command(), "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-                  "--union-default-graph"], f"http://127.0.0.1:{port}/query?query=ASK%7B%7D")
 
 
 def main() -> int:

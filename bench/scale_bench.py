@@ -1,5 +1,5 @@
 """Scale benchmark of reasoning (issue 5): synthetic data of 10^4…10^6 triples, SPARQL rules on
-pyoxigraph (natoasia.rules) against owlrl (at the smallest size only).
+pyoxigraph (natoasia.dataset.reasoning.rules_sparql) against owlrl (at the smallest size only).
 
     .venv/bin/python bench/scale_bench.py --sizes 10000,100000,1000000
 
@@ -18,10 +18,10 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from natoasia.reasoning import entailments
-from natoasia.rules import rule_closure_ntriples
-from natoasia.sources import load_sources
-from natoasia.synth import write_file
+from natoasia.dataset.reasoning.owlrl_closure import entailments
+from natoasia.dataset.reasoning.rules_sparql import rule_closure_ntriples
+from natoasia.dataset.sources import load_sources
+from natoasia.dataset.synth import write_file
 
 
 def peak_rss_mb() -> float:

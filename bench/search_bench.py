@@ -2,9 +2,9 @@
 
     .venv/bin/python bench/search_bench.py --sizes 10000,100000,1000000 --rounds 30
 
-For each size: ``natoasia.synth`` N-Triples, parsed by pyoxigraph and indexed by
-:func:`natoasia.web.search.write_index` (what ``natoasia build`` runs); then the mix below, ``--rounds``
-times in shuffled order, on one :class:`~natoasia.web.search.SearchIndex` opened read-only as the
+For each size: ``natoasia.dataset.synth`` N-Triples, parsed by pyoxigraph and indexed by
+:func:`natoasia.site.search.write_index` (what ``natoasia build`` runs); then the mix below, ``--rounds``
+times in shuffled order, on one :class:`~natoasia.site.search.SearchIndex` opened read-only as the
 server opens it. Each search is timed from the user's text to the page of 20 ranked, highlighted hits
 with its total (what ``/search`` computes before rendering). The table (index build time and size,
 p50/p99/max per search) goes to stdout; per-query p50 with --per-query.
@@ -22,8 +22,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from natoasia.synth import write_file
-from natoasia.web.search import INDEX_FILE, SearchIndex, write_index
+from natoasia.dataset.files import SEARCH_INDEX
+from natoasia.dataset.search_index import SearchIndex, write_index
+from natoasia.dataset.synth import write_file
 
 #: Searches fitting the synthetic data: exact names, numbers, prefixes of 2-5 letters matching most of the
 #: index, words of facts and of sentences, several words, and text that matches nothing.
@@ -40,9 +41,9 @@ def run_size(size: int, rounds: int, seed: int, tmp: Path, per_query: bool) -> d
     data = tmp / f"synth-{size}.nt"
     triples = write_file(data, size, seed)
     started = time.perf_counter()
-    rows = write_index(tmp / INDEX_FILE, ox.parse(path=str(data), format=ox.RdfFormat.N_TRIPLES))
+    rows = write_index(tmp / SEARCH_INDEX, ox.parse(path=str(data), format=ox.RdfFormat.N_TRIPLES))
     build_seconds = time.perf_counter() - started
-    index = SearchIndex(tmp / INDEX_FILE)
+    index = SearchIndex(tmp / SEARCH_INDEX)
     rng = random.Random(seed)
     timings: dict[str, list[float]] = {text: [] for text in MIX}
     for _ in range(rounds):
@@ -55,7 +56,7 @@ def run_size(size: int, rounds: int, seed: int, tmp: Path, per_query: bool) -> d
     index.close()
     every = [t for ts in timings.values() for t in ts]
     result = {"size": size, "triples": triples, "rows": rows, "build": build_seconds,
-              "bytes": (tmp / INDEX_FILE).stat().st_size, "p50": percentile(every, 0.5),
+              "bytes": (tmp / SEARCH_INDEX).stat().st_size, "p50": percentile(every, 0.5),
               "p99": percentile(every, 0.99), "max": max(every), "searches": len(every)}
     if per_query:
         for text, ts in timings.items():

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import socket
 import subprocess
@@ -35,8 +34,9 @@ sys.path.insert(0, str(ROOT / "server"))
 sys.path.insert(0, str(ROOT))
 
 from bench.procmem import cpu_seconds, tree_memory  # noqa: E402
-from bench.run_bench import free_port, query_mix, wait_up, wrk  # noqa: E402
-from natoasia.store import ensure_built  # noqa: E402
+from bench.harness import free_port, wait_up, wrk  # noqa: E402
+from bench.run_bench import query_mix  # noqa: E402
+from natoasia.dataset.build import ensure_built  # noqa: E402
 
 # A store parsed into memory (once, by the serve process) or opened (once per HTTP process, persisted):
 # a replacement worker logs neither.

@@ -4,10 +4,10 @@ with the Oxigraph server (and optionally in front of Virtuoso).
     .venv/bin/python bench/store_scale_bench.py --sizes 10000,100000 --seconds 5 --rounds 2 --no-virtuoso
     .venv/bin/python bench/store_scale_bench.py --sizes 1000000 --rounds 2 --no-virtuoso --reuse /tmp/natoasia-data
 
-Per size: a dataset folder is built from natoasia.synth N-Triples (graph ``facts``), the natoasia.rules
+Per size: a dataset folder is built from natoasia.dataset.synth N-Triples (graph ``facts``), the natoasia.dataset.reasoning.rules_sparql
 entailments (graph ``entailments``) and the ontology (graph ``ontology``), with a manifest.json and a
 void.ttl as ``natoasia serve`` expects, and the persisted store ``natoasia build`` writes
-(``natoasia.store.persist``: ``store/`` and ``store.json``). ``--reuse DIR`` keeps the folders in DIR
+(``natoasia.stores.embedded.persist``: ``store/`` and ``store.json``). ``--reuse DIR`` keeps the folders in DIR
 and builds a size only once. Then, all on 127.0.0.1, each server in turn (``--rounds 2``: two
 alternating rounds, A B C A B C):
 
@@ -55,22 +55,18 @@ sys.path.insert(0, str(ROOT))
 import pyoxigraph as ox  # noqa: E402
 
 from bench.procmem import MemorySampler  # noqa: E402
-from bench.run_bench import free_port, wrk  # noqa: E402
+from bench.harness import check_mix, free_port, oxigraph_command, say, stop, wait_for, wrk  # noqa: E402
 from natoasia import ENTAILMENTS_GRAPH, FACTS_GRAPH, ID_NS, ONTOLOGY_GRAPH, ONTOLOGY_NS, __version__  # noqa: E402
-from natoasia.rules import rule_closure_ntriples  # noqa: E402
-from natoasia.sources import load_sources  # noqa: E402
-from natoasia.store import persist  # noqa: E402
-from natoasia.synth import _block, _prelude, write_file  # noqa: E402
-from natoasia.virtuoso import ThrowawayVirtuoso  # noqa: E402
-from natoasia.web.search import INDEX_FILE, write_index  # noqa: E402
+from natoasia.dataset.files import SEARCH_INDEX
+from natoasia.dataset.reasoning.rules_sparql import rule_closure_ntriples  # noqa: E402
+from natoasia.dataset.search_index import write_index  # noqa: E402
+from natoasia.dataset.sources import load_sources  # noqa: E402
+from natoasia.dataset.synth import _block, _prelude, write_file  # noqa: E402
+from natoasia.stores.embedded import persist  # noqa: E402
+from natoasia.stores.virtuoso import ThrowawayVirtuoso  # noqa: E402
 
 RDFS_LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
-OXIGRAPH_VENV = ROOT / "bench" / ".venv-oxigraph"
 RUNAWAY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?e ?i"
-
-
-def say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
 
 
 def label(size: int) -> str:
@@ -128,8 +124,8 @@ def build_dataset(size: int, seed: int, out: Path, ontology) -> dict:
                                           "sha256": digest.hexdigest(), "triples": sum(graphs.values())}},
                 "graphs": graphs}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    # the search index natoasia.build writes: without it serve takes the folder for a stale build
-    write_index(out / INDEX_FILE, ox.parse(path=str(out / "natoasia.nq"), format=ox.RdfFormat.N_QUADS))
+    # the search index natoasia.dataset.build writes: without it serve takes the folder for a stale build
+    write_index(out / SEARCH_INDEX, ox.parse(path=str(out / "natoasia.nq"), format=ox.RdfFormat.N_QUADS))
     started = time.monotonic()
     persist(out)
     persist_s = time.monotonic() - started
@@ -201,17 +197,6 @@ def oxigraph_paths(paths: list[str]) -> list[str]:
 
 # --------------------------------------------------------------------------- Oxigraph
 
-def oxigraph_command() -> str:
-    """The ``oxigraph`` CLI of the bench's own virtual environment (created on first use)."""
-    binary = OXIGRAPH_VENV / "bin" / "oxigraph"
-    if not binary.exists():
-        say(f"installing the Oxigraph server into {OXIGRAPH_VENV}…")
-        subprocess.run([sys.executable, "-m", "venv", str(OXIGRAPH_VENV)], check=True)
-        subprocess.run([str(OXIGRAPH_VENV / "bin" / "pip"), "install", "-q", f"oxigraph=={ox.__version__}"],
-                       check=True)
-    return str(binary)
-
-
 def oxigraph_store(dataset: Path) -> dict:
     """Load the dataset's N-Quads into an Oxigraph store once (``oxigraph load``), timed."""
     location, record = dataset / "oxigraph", dataset / "oxigraph.json"
@@ -227,46 +212,6 @@ def oxigraph_store(dataset: Path) -> dict:
 
 
 # --------------------------------------------------------------------------- processes
-
-def wait_for(url: str, process: subprocess.Popen, seconds: float) -> bool:
-    """Poll ``url`` until it answers 200 or ``seconds`` pass or ``process`` exits."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            return False
-        try:
-            with urllib.request.urlopen(url, timeout=max(1.0, deadline - time.monotonic())) as response:
-                response.read()
-                if response.status == 200:
-                    return True
-        except OSError:
-            time.sleep(0.01)
-    return False
-
-
-def stop(process: subprocess.Popen | None, seconds: float = 20) -> None:
-    if process is None or process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=seconds)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
-
-
-def check_mix(base: str, paths: list[str]) -> int:
-    ok = 0
-    for path in paths:
-        try:
-            with urllib.request.urlopen(urllib.request.Request(base + path, headers={"Accept": "*/*"}),
-                                        timeout=60) as response:
-                response.read()
-                ok += response.status == 200
-        except OSError:
-            pass
-    return ok
-
 
 def status_of(url: str) -> int | str:
     try:
@@ -342,7 +287,7 @@ def one_copy(mode: str, dataset: Path, paths: list[str], tmp: Path) -> dict:
 
 
 class Virtuoso:
-    """A throw-away Virtuoso (natoasia.virtuoso) with its peak memory sampled while it runs."""
+    """A throw-away Virtuoso (natoasia.stores.virtuoso) with its peak memory sampled while it runs."""
 
     def __init__(self, folder: Path, start_timeout: float):
         self.store = ThrowawayVirtuoso(folder, buffers=170_000, max_seconds=30, start_timeout=start_timeout)
@@ -518,7 +463,7 @@ def pin_sources() -> Path:
     """Serve from a snapshot of the sources (``NATOASIA_DATA``, inherited by the servers): the
     synthetic folders record the sources' digest as a build does, and an edit of the checkout
     during a run must not make ``natoasia serve`` rebuild them from the article."""
-    from natoasia.sources import data_root
+    from natoasia.dataset.sources import data_root
 
     snapshot = Path(tempfile.mkdtemp(prefix="natoasia-sources-"))
     for folder in ("ontology", "graph", "shapes", "queries", "background"):

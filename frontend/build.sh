@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Rebuild the vendored browser assets from npm, pinned by package-lock.json:
-#   YASGUI (the query editor) into server/natoasia/web/static/vendor/yasgui/, and axe-core (used only by
+#   YASGUI (the query editor) into server/natoasia/site/static/vendor/yasgui/, and axe-core (used only by
 #   tests/test_browser.py, so not shipped in the wheel) into tests/vendor/axe-core/, each with its licences.
 # The server and CI never run npm: the copied files are committed.
 set -euo pipefail
 cd "$(dirname "$0")"
 npm ci --no-audit --no-fund --ignore-scripts
-vendor=../server/natoasia/web/static/vendor
+vendor=../server/natoasia/site/static/vendor
 test_vendor=../tests/vendor
 rm -rf "$vendor/yasgui" "$test_vendor/axe-core"
 mkdir -p "$vendor/yasgui" "$test_vendor/axe-core"

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from natoasia.article import find_article
-from natoasia.build import build
-from natoasia.sources import data_root, load_sources
-from natoasia.store import open_store
-from natoasia.validate import validate
+from natoasia.dataset.build import build
+from natoasia.dataset.checks.quotes import find_article
+from natoasia.dataset.sources import data_root, load_sources
+from natoasia.dataset.validate import validate
+from natoasia.stores.embedded import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -94,7 +94,7 @@ def w3c_loads() -> list[tuple[str, str]]:
 
 @pytest.fixture(scope="session")
 def endpoint_settings(built):
-    from natoasia.web.engine import Settings
+    from natoasia.endpoint.settings import Settings
 
     return Settings(dataset=built, loads=w3c_loads(), workers=2, timeout=3.0, max_rows=500,
                     max_query_bytes=20_000, max_body_bytes=50_000, max_depth=40)
@@ -103,7 +103,7 @@ def endpoint_settings(built):
 @pytest.fixture(scope="session")
 def app(endpoint_settings):
     """The Flask app with its query workers, shared by the protocol tests."""
-    from natoasia.web import create_app
+    from natoasia.service.app import create_app
 
     application = create_app(endpoint_settings)
     yield application
@@ -171,7 +171,7 @@ def virtuoso(built, tmp_path_factory):
     import subprocess
     import sys
 
-    from natoasia.virtuoso import ThrowawayVirtuoso
+    from natoasia.stores.virtuoso import ThrowawayVirtuoso
 
     try:
         store = ThrowawayVirtuoso(tmp_path_factory.mktemp("virtuoso"))
@@ -189,8 +189,8 @@ def virtuoso(built, tmp_path_factory):
 @pytest.fixture(scope="session")
 def external_client(virtuoso, built):
     """The app in front of Virtuoso, with the same limits as the embedded one."""
-    from natoasia.web import create_app
-    from natoasia.web.engine import Settings
+    from natoasia.service.app import create_app
+    from natoasia.endpoint.settings import Settings
 
     application = create_app(Settings(dataset=built, store_url=virtuoso, timeout=3.0, max_rows=500))
     yield application.test_client()

@@ -8,8 +8,8 @@ from collections import Counter
 import pytest
 
 from natoasia import ID_NS
-from natoasia.store import run_query
-from natoasia.web.browse import SECTIONS
+from natoasia.site.sections import SECTIONS
+from natoasia.stores.embedded import run_query
 
 PREFIXES = """PREFIX nat: <https://w3id.org/natoasia/ontology#>
 PREFIX prov: <http://www.w3.org/ns/prov#>

@@ -11,7 +11,7 @@ import pytest
 from rdflib import RDF, RDFS, Graph, URIRef
 
 from natoasia.namespaces import NAT
-from natoasia.store import run_query
+from natoasia.stores.embedded import run_query
 
 from .helpers import subclasses
 

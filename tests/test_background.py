@@ -139,7 +139,7 @@ def test_background_graph_answers_at_its_iri(client):
 
 def test_background_is_consistent_with_the_ontology_and_the_facts(sources):
     """OWL 2 RL finds no contradiction once the background is added (e.g. a city typed as a state)."""
-    from natoasia.rules import rule_closure
+    from natoasia.dataset.reasoning.rules_sparql import rule_closure
 
     _, findings = rule_closure(sources.union("ontology"), sources.union("graph", "background"))
     assert [f.text() for f in findings] == []

@@ -9,8 +9,9 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from natoasia import ID_NS
-from natoasia.store import run_query
-from natoasia.web.browse import FACETS, SECTIONS, facet_query
+from natoasia.site.browse import FACETS, facet_query
+from natoasia.site.sections import SECTIONS
+from natoasia.stores.embedded import run_query
 
 PREFIXES = """PREFIX nat: <https://w3id.org/natoasia/ontology#>
 PREFIX prov: <http://www.w3.org/ns/prov#>

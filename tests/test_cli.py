@@ -15,8 +15,8 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from rdflib.namespace import SH, VOID
 
-from natoasia.build import DUMPS
-from natoasia.store import persisted_mismatch
+from natoasia.dataset.files import DUMPS
+from natoasia.stores.embedded import persisted_mismatch
 
 
 def natoasia(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

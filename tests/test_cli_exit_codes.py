@@ -15,9 +15,9 @@ import pytest
 from rdflib import Graph
 
 from natoasia import cli
-from natoasia.findings import VIOLATION, WARNING, Finding
-from natoasia.sources import SourceError
-from natoasia.validate import Validation
+from natoasia.dataset.checks.findings import VIOLATION, WARNING, Finding
+from natoasia.dataset.sources import SourceError
+from natoasia.dataset.validate import Validation
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -38,8 +38,8 @@ def stand_in_validation(monkeypatch, *severities: str) -> list:
                     for s in severities]
         return Validation(sources=kwargs.get("sources"), findings=findings, inferred=Graph())
 
-    monkeypatch.setattr("natoasia.validate.validate", fake)
-    monkeypatch.setattr("natoasia.sources.load_sources", lambda *args, **kwargs: None)
+    monkeypatch.setattr("natoasia.dataset.validate.validate", fake)
+    monkeypatch.setattr("natoasia.dataset.sources.load_sources", lambda *args, **kwargs: None)
     return calls
 
 
@@ -70,8 +70,8 @@ def test_a_source_error_is_one_line_and_exit_2(monkeypatch, capsys):
     def broken(*args, **kwargs):
         raise SourceError("graph/broken.ttl", "Turtle syntax error: newline found in string literal", 3, 13)
 
-    monkeypatch.setattr("natoasia.validate.validate", broken)
-    monkeypatch.setattr("natoasia.sources.load_sources", broken)
+    monkeypatch.setattr("natoasia.dataset.validate.validate", broken)
+    monkeypatch.setattr("natoasia.dataset.sources.load_sources", broken)
     code, out, err = run(["validate"], capsys)
     assert code == 2
     assert err == "natoasia: error: graph/broken.ttl:3:13: Turtle syntax error: newline found in string literal\n"
@@ -92,8 +92,8 @@ def test_build_with_warnings_only_builds(monkeypatch, capsys, tmp_path):
         built["out"] = out
         return {"files": {"natoasia.nq": {"triples": 3, "bytes": 10, "sha256": "ab" * 32}}}
 
-    monkeypatch.setattr("natoasia.build.build", fake_build)
-    monkeypatch.setattr("natoasia.store.persist", lambda out: out / "store", raising=False)
+    monkeypatch.setattr("natoasia.dataset.build.build", fake_build)
+    monkeypatch.setattr("natoasia.stores.embedded.persist", lambda out: out / "store", raising=False)
     code, out, _ = run(["build", "--out", str(tmp_path / "out")], capsys)
     assert code == 0 and built["out"] == tmp_path / "out"
     assert f"{tmp_path / 'out' / 'natoasia.nq'}  3 triples  10 bytes  sha256 {'ab' * 8}…" in out
@@ -102,8 +102,8 @@ def test_build_with_warnings_only_builds(monkeypatch, capsys, tmp_path):
 
 def serving(monkeypatch) -> list:
     started = []
-    monkeypatch.setattr("natoasia.serve.run", lambda args: started.append(args) or 0)
-    monkeypatch.setattr("natoasia.sandbox.probe", lambda: None, raising=False)
+    monkeypatch.setattr("natoasia.service.server.run", lambda args: started.append(args) or 0)
+    monkeypatch.setattr("natoasia.endpoint.sandbox.probe", lambda: None, raising=False)
     return started
 
 
@@ -130,7 +130,7 @@ def test_serve_reports_an_unreadable_load_file_on_one_line(monkeypatch, capsys):
         raise ValueError("extra.ttl: cannot be parsed")
 
     serving(monkeypatch)
-    monkeypatch.setattr("natoasia.serve.run", refuse)
+    monkeypatch.setattr("natoasia.service.server.run", refuse)
     code, _, err = run(["serve"], capsys)
     assert (code, err) == (2, "natoasia: error: extra.ttl: cannot be parsed\n")
 
@@ -152,9 +152,9 @@ def test_os_errors_name_the_file(monkeypatch, capsys):
         raise PermissionError(13, "Permission denied", "/readonly/out")
 
     stand_in_validation(monkeypatch)
-    monkeypatch.setattr("natoasia.build.build", unwritable)
+    monkeypatch.setattr("natoasia.dataset.build.build", unwritable)
     assert run(["build", "--out", "/readonly/out"], capsys)[::2] == (2, "natoasia: error: /readonly/out: Permission denied\n")
-    monkeypatch.setattr("natoasia.build.build", lambda *a, **k: (_ for _ in ()).throw(OSError("disk on fire")))
+    monkeypatch.setattr("natoasia.dataset.build.build", lambda *a, **k: (_ for _ in ()).throw(OSError("disk on fire")))
     assert run(["build"], capsys)[::2] == (2, "natoasia: error: disk on fire\n")
 
 
@@ -163,22 +163,22 @@ def test_a_closed_pipe_is_not_an_error(monkeypatch, capsys):
         raise BrokenPipeError(32, "Broken pipe")
 
     stand_in_validation(monkeypatch)
-    monkeypatch.setattr("natoasia.build.build", closed)
+    monkeypatch.setattr("natoasia.dataset.build.build", closed)
     assert run(["build"], capsys)[::2] == (0, "")
 
 
 def test_load_errors_are_one_line(monkeypatch, capsys):
-    from natoasia.load import LoadError
+    from natoasia.stores.load import LoadError
 
     def refuse(*args, **kwargs):
         raise LoadError("http://127.0.0.1:1/sparql: connection refused")
 
-    monkeypatch.setattr("natoasia.store.ensure_built", lambda data: data)
-    monkeypatch.setattr("natoasia.load.load", refuse)
+    monkeypatch.setattr("natoasia.dataset.build.ensure_built", lambda data: data)
+    monkeypatch.setattr("natoasia.stores.load.load", refuse)
     code, _, err = run(["load", "--into", "http://127.0.0.1:1/sparql"], capsys)
     assert (code, err) == (2, "natoasia: error: http://127.0.0.1:1/sparql: connection refused\n")
     loaded = {}
-    monkeypatch.setattr("natoasia.load.load", lambda data, into, batch: loaded.update(batch=batch) or {"g": 5, "h": 2})
+    monkeypatch.setattr("natoasia.stores.load.load", lambda data, into, batch: loaded.update(batch=batch) or {"g": 5, "h": 2})
     code, out, _ = run(["load", "--into", "http://store/sparql"], capsys)
     assert code == 0 and out == "loaded 7 triples in 2 graphs into http://store/sparql\n" and loaded["batch"] == 1000
 
@@ -236,10 +236,10 @@ def test_validate_ci_formats_keep_the_exit_codes(monkeypatch, capsys):
 def test_validate_junit_report_and_exit_code(monkeypatch, capsys):
     import xml.etree.ElementTree as ET
 
-    from natoasia.sources import load_sources
+    from natoasia.dataset.sources import load_sources
 
     stand_in_validation(monkeypatch, VIOLATION)
-    monkeypatch.setattr("natoasia.sources.load_sources", load_sources)
+    monkeypatch.setattr("natoasia.dataset.sources.load_sources", load_sources)
     code, out, _ = run(["validate", "--format", "junit"], capsys)
     assert code == 1 and len(ET.fromstring(out).findall(".//failure")) == 1
 
@@ -249,7 +249,7 @@ def test_an_unparsable_file_is_reported_in_the_ci_format_then_exit_2(monkeypatch
     def broken(*args, **kwargs):
         raise SourceError("graph/broken.ttl", "Turtle syntax error", 3, 13)
 
-    monkeypatch.setattr("natoasia.sources.load_sources", broken)
+    monkeypatch.setattr("natoasia.dataset.sources.load_sources", broken)
     code, out, err = run(["validate", "--format", fmt], capsys)
     assert code == 2 and marker in out and "graph/broken.ttl" in out
     assert err == "natoasia: error: graph/broken.ttl:3:13: Turtle syntax error\n"
@@ -259,7 +259,7 @@ def test_serve_confines_its_workers_or_refuses(monkeypatch, capsys):
     started = serving(monkeypatch)
     assert run(["serve"], capsys)[0] == 0 and started[-1].sandbox is True
     probed = []
-    monkeypatch.setattr("natoasia.sandbox.probe", lambda: probed.append(1) or "seccomp is not available")
+    monkeypatch.setattr("natoasia.endpoint.sandbox.probe", lambda: probed.append(1) or "seccomp is not available")
     code, _, err = run(["serve"], capsys)
     assert code == 2 and "cannot be confined on this system: seccomp is not available" in err and len(started) == 1
     code, _, err = run(["serve", "--allow-unsandboxed"], capsys)
@@ -270,13 +270,13 @@ def test_serve_confines_its_workers_or_refuses(monkeypatch, capsys):
 
 
 def test_fast_validation_that_cannot_run_the_shapes_is_an_error(monkeypatch, capsys):
-    from natoasia.fastshacl import UnsupportedShape
+    from natoasia.dataset.checks.shacl_sparql import UnsupportedShape
 
     def unsupported(*args, **kwargs):
         raise UnsupportedShape(["sh:sparql in shape:X"])
 
-    monkeypatch.setattr("natoasia.sources.load_sources", lambda *args, **kwargs: None)
-    monkeypatch.setattr("natoasia.validate.validate", unsupported)
+    monkeypatch.setattr("natoasia.dataset.sources.load_sources", lambda *args, **kwargs: None)
+    monkeypatch.setattr("natoasia.dataset.validate.validate", unsupported)
     code, _, err = run(["validate", "--fast"], capsys)
     assert code == 2 and "--fast cannot run these shapes (sh:sparql in shape:X)" in err and err.count("\n") == 1
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from natoasia.results import term_text
-from natoasia.store import run_query
+from natoasia.stores.embedded import run_query
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries"
 CQ_FILES = sorted(QUERIES.glob("CQ*.rq"))

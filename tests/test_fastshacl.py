@@ -1,4 +1,4 @@
-"""The SPARQL-compiled SHACL validator (natoasia.fastshacl) agrees with pySHACL on our shapes."""
+"""The SPARQL-compiled SHACL validator (natoasia.dataset.checks.shacl_sparql) agrees with pySHACL on our shapes."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SH, XSD
 
-from natoasia.fastshacl import UnsupportedShape, compile_shapes, validate_graph, validate_store
-from natoasia.rules import to_ox
-from natoasia.shacl import shacl_results
+from natoasia.dataset.checks.shacl import shacl_results
+from natoasia.dataset.checks.shacl_sparql import UnsupportedShape, compile_shapes, validate_graph, validate_store
+from natoasia.rdfio import to_ox
 from tests.test_shapes import FIXTURE, SHAPE_FIXTURES, mutated_copies
 
 NAT = "https://w3id.org/natoasia/ontology#"

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from natoasia.web.solutions import NATIVE, ResultTooLarge, _CappedSink, write_native
-from natoasia.web.worker import Job, execute
+from natoasia.endpoint.jobs import Job
+from natoasia.endpoint.solutions import NATIVE, ResultTooLarge, _CappedSink, write_native
+from natoasia.endpoint.worker import execute
 
 EX = "urn:ex:"
 # Literals that contain what the row counters look for: a JSON row start, an XML row element, newlines.
@@ -96,7 +97,7 @@ def test_the_caps_stop_the_serializer_early(monkeypatch):
             written.append(len(data))
             return super().write(data)
 
-    monkeypatch.setattr("natoasia.web.solutions._CappedSink", Spy)
+    monkeypatch.setattr("natoasia.endpoint.solutions._CappedSink", Spy)
     with pytest.raises(ResultTooLarge) as by_rows:
         write_native(store.query(query), "text/tab-separated-values", max_rows=100, max_bytes=10**9)
     assert by_rows.value.what == "rows"

@@ -3,7 +3,7 @@ the highest q wins, ties go to the server's order, and nothing acceptable means 
 
 Property-based: Accept headers are drawn from every combination of exact, ``type/*`` and ``*/*``
 ranges with q-values from 0 to 1, and each answer is checked against what the RFC says, not only
-against "no error". These are the fast tests that kill ``web/negotiation.py``'s mutants
+against "no error". These are the fast tests that kill ``endpoint/negotiation.py``'s mutants
 (``tools/mutation.py``).
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from natoasia.web.negotiation import (FORMAT_ALIASES, GRAPH_TYPES, SOLUTION_TYPES, MediaRange, choose,
-                                      parse_accept, quality, resolve_format)
+from natoasia.endpoint.negotiation import (FORMAT_ALIASES, GRAPH_TYPES, SOLUTION_TYPES, MediaRange, choose,
+                                           parse_accept, quality, resolve_format)
 
 OFFERS = {"solutions": SOLUTION_TYPES, "graph": GRAPH_TYPES, "documents": ["text/html", *GRAPH_TYPES]}
 OTHER_TYPES = ["image/png", "application/json", "text/plain", "application/xml"]

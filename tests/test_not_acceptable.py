@@ -14,7 +14,7 @@ import pytest
 from flask import render_template_string
 from jinja2 import UndefinedError
 
-from natoasia.web.views import Describer
+from natoasia.site.descriptions import Describer
 
 JAPAN = "https://w3id.org/natoasia/id/country/japan"
 STATES = "SELECT ?s WHERE { ?s a <https://w3id.org/natoasia/ontology#State> } ORDER BY ?s"
@@ -94,7 +94,7 @@ def test_resource_page_shows_every_incoming_relation(client, app, path):
     """The "Referred to by" section lists each node that points at the resource and is not a fact."""
     iri = "https://w3id.org/natoasia/id" + path
     outcome = app.extensions["natoasia"].describe(iri, "application/n-triples")
-    from natoasia.web.pages import local
+    from natoasia.site.links import local
 
     with app.test_request_context("/"):
         page = Describer(list(ox.parse(outcome.body, format=ox.RdfFormat.N_TRIPLES)), local).page(iri)
@@ -109,7 +109,7 @@ def test_resource_page_shows_every_incoming_relation(client, app, path):
 
 def test_some_resource_has_incoming_relations(client, app):
     """Keeps the test above from passing vacuously."""
-    from natoasia.web.pages import local
+    from natoasia.site.links import local
 
     found = 0
     with app.test_request_context("/"):

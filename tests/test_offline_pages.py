@@ -15,7 +15,7 @@ PAGES = ["/", "/query", "/query?query=SELECT%20*%20WHERE%20%7B%20%3Fs%20%3Fp%20%
 #: Link relations that make a browser fetch the target (not ``alternate``, ``license`` …, which it only shows).
 FETCHING_RELS = {"stylesheet", "icon", "shortcut", "preload", "modulepreload", "prefetch", "manifest", "import",
                  "apple-touch-icon", "dns-prefetch", "preconnect"}
-STATIC = Path(__file__).resolve().parents[1] / "server" / "natoasia" / "web" / "static"
+STATIC = Path(__file__).resolve().parents[1] / "server" / "natoasia" / "site" / "static"
 EXTERNAL = re.compile(r"^(https?:)?//", re.I)
 CSS_URL = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])([^'")\s]+)""", re.I)
 

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
-from natoasia.web.pictures import NAT, ontology_diagram
+from natoasia.site.pictures import NAT, ontology_diagram
 
 SVG = "{http://www.w3.org/2000/svg}"
 

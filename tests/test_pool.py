@@ -2,7 +2,7 @@
 answers, a worker that dies mid-query is replaced, a full pool says so, close() leaves no child, and
 confined workers start and read the persisted store.
 
-Direct QueryPool tests, without the app or conftest fixtures (the mutation run of web/pool.py uses them)."""
+Direct QueryPool tests, without the app or conftest fixtures (the mutation run of endpoint/pool.py uses them)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import time
 
 import pytest
 
-from natoasia.web import pool as pool_module
-from natoasia.web.pool import PoolBusy, QueryPool, QueryTimeout, WorkerLost
-from natoasia.web.worker import Job
+from natoasia.endpoint import pool as pool_module
+from natoasia.endpoint.jobs import Job, PoolBusy, QueryTimeout, WorkerLost
+from natoasia.endpoint.pool import QueryPool
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 # 40 quads joined six ways: billions of solutions, far beyond any limit used here.
@@ -34,7 +34,7 @@ def nquads(tmp_path):
 @pytest.fixture(scope="module")
 def confinement():
     """Skip where this kernel cannot confine a query worker (the skip gives the reason)."""
-    from natoasia.sandbox import probe
+    from natoasia.endpoint.sandbox import probe
 
     reason = probe()
     if reason:
@@ -323,7 +323,7 @@ def test_a_killed_worker_is_reaped_even_while_the_kernel_is_still_freeing_its_me
 def test_the_seccomp_filter_is_built_in_the_parent_of_sandboxed_workers_only(nquads, monkeypatch, confinement):
     """Built once before forking, so that every worker (and every replacement) only loads it; a pool
     of unconfined workers has no use for it."""
-    from natoasia import sandbox
+    from natoasia.endpoint import sandbox
 
     calls = []
     prepare = sandbox.prepare
@@ -341,7 +341,7 @@ def test_the_seccomp_filter_is_built_in_the_parent_of_sandboxed_workers_only(nqu
 def test_a_sandboxed_pool_starts_when_the_filter_cannot_be_built_before_forking(nquads, monkeypatch, confinement):
     """Building the filter in the parent only saves the workers time: if it fails there, each worker
     still confines itself (or reports why it cannot), and the pool serves."""
-    from natoasia import sandbox
+    from natoasia.endpoint import sandbox
 
     def unavailable():
         raise sandbox.SandboxUnavailable(errno.ENOSYS, "libseccomp is not available (in this test)")

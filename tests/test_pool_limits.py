@@ -16,9 +16,10 @@ import time
 import pytest
 
 from natoasia.cli import main
-from natoasia.web import worker as worker_module
-from natoasia.web.pool import ClientGone, PoolBusy, QueryMemory, QueryPool, QueryTimeout, WorkerLost
-from natoasia.web.worker import Job, data_size
+from natoasia.endpoint import worker as worker_module
+from natoasia.endpoint.jobs import ClientGone, Job, PoolBusy, QueryMemory, QueryTimeout, WorkerLost
+from natoasia.endpoint.pool import QueryPool
+from natoasia.endpoint.worker import data_size
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 # 40 triples joined four ways and sorted: 2.56 million solutions held at once, about 1 GB.

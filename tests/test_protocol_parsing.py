@@ -1,7 +1,7 @@
 """Reading SPARQL 1.1 Protocol requests: each malformed request gets its own status and message.
 
 These call ``read_query_request`` on requests built by Flask's test machinery, with no store and no
-workers, so they are the fast tests that kill ``web/protocol.py``'s mutants (``tools/mutation.py``).
+workers, so they are the fast tests that kill ``endpoint/protocol.py``'s mutants (``tools/mutation.py``).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask, request
 
-from natoasia.web.protocol import READ_ONLY, ProtocolError, read_query_request
+from natoasia.endpoint.protocol import READ_ONLY, ProtocolError, read_query_request
 
 MAX_BODY, MAX_QUERY = 200, 100
 FORM = "application/x-www-form-urlencoded"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from natoasia.store import run_query
+from natoasia.stores.embedded import run_query
 
 QC = sorted((Path(__file__).parent / "qc").glob("*-violation.rq"))
 ID = "https://w3id.org/natoasia/id/"

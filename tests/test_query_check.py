@@ -17,7 +17,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from natoasia.web.scan import scan
+from natoasia.endpoint.querycheck import scan
 
 from .conftest import W3C
 

@@ -1,6 +1,6 @@
 """Example-based tests of the query check written from the mutants that survived its property tests.
 
-Each case pins one decision of :func:`natoasia.web.querycheck.scan` exactly: refused or not, the form,
+Each case pins one decision of :func:`natoasia.endpoint.querycheck.scan` exactly: refused or not, the form,
 the bracket depth, the dataset and update flags, the error's message and position. The hidden-reading
 cases put a SERVICE clause in a long string of the grammar's reading which a parser reading the IRI
 ``<#>`` as less-than would see after a comment (``<`` then ``#>'''`` up to the end of the line).
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from natoasia.web.querycheck import scan
+from natoasia.endpoint.querycheck import scan
 
 # The text of the next line is inside a long string for the grammar, outside it when <#> is read as `<` + comment.
 HIDDEN = "ASK { ?s ?p <#>'''\n%s\n''' }"

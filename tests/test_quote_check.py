@@ -9,10 +9,10 @@ import pytest
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 
 from natoasia import ID_NS
-from natoasia.article import find_article, paragraph_of, paragraph_spans, quote_findings
-from natoasia.findings import Finding
+from natoasia.dataset.checks.findings import Finding
+from natoasia.dataset.checks.quotes import find_article, paragraph_of, paragraph_spans, quote_findings
+from natoasia.dataset.sources import SOURCE_DIRS, Sources
 from natoasia.namespaces import NAT, OA
-from natoasia.sources import SOURCE_DIRS, Sources
 
 SENT = Namespace(ID_NS + "sentence/")
 

@@ -6,7 +6,7 @@ import re
 
 from rdflib import RDF, Literal
 
-from natoasia.article import paragraph_of, paragraph_spans, quote_findings
+from natoasia.dataset.checks.quotes import paragraph_of, paragraph_spans, quote_findings
 from natoasia.namespaces import NAT, OA, qname
 
 

@@ -6,8 +6,8 @@ from rdflib import OWL, RDF, Graph, Literal, URIRef
 from rdflib.namespace import ORG
 
 from natoasia import BASE
+from natoasia.dataset.reasoning.owlrl_closure import entailments
 from natoasia.namespaces import NAT
-from natoasia.reasoning import entailments
 
 ID = BASE + "id/"
 NATO = URIRef(ID + "organisation/nato")

@@ -1,4 +1,4 @@
-"""The SPARQL rules on pyoxigraph (natoasia.rules) derive what owlrl derives, and find the same inconsistencies."""
+"""The SPARQL rules on pyoxigraph (natoasia.dataset.reasoning.rules_sparql) derive what owlrl derives, and find the same inconsistencies."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import pytest
 from rdflib import OWL, RDF, Graph, URIRef
 
 from natoasia import BASE
+from natoasia.dataset.reasoning.owlrl_closure import entailments
+from natoasia.dataset.reasoning.rules_sparql import compile_rules, rule_closure, rule_closure_ntriples
 from natoasia.namespaces import NAT
-from natoasia.reasoning import entailments
-from natoasia.rules import compile_rules, rule_closure, rule_closure_ntriples
 
 ID = BASE + "id/"
 NATO = URIRef(ID + "organisation/nato")

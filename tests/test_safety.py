@@ -94,8 +94,8 @@ def test_from_iri_is_never_dereferenced(live_server):
 def test_a_query_that_outgrows_the_worker_memory_limit_is_a_503_naming_it(built):
     """Sorting a cartesian product holds every row: with a 64 MiB budget the worker's allocator fails
     long before the 20 s limit, and the client is told which limit it met."""
-    from natoasia.web import create_app
-    from natoasia.web.engine import Settings
+    from natoasia.service.app import create_app
+    from natoasia.endpoint.settings import Settings
 
     app = create_app(Settings(dataset=built, workers=1, timeout=20.0, cache_bytes=0, worker_memory=64 * 2**20))
     try:

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from natoasia import cli, sandbox
-from natoasia.web import engine as engine_module
-from natoasia.web.pool import QueryPool
-from natoasia.web.scan import Scan
-from natoasia.web.worker import Job
+from natoasia import cli
+from natoasia.endpoint import sandbox
+from natoasia.endpoint import engine as engine_module
+from natoasia.endpoint.jobs import Job
+from natoasia.endpoint.pool import QueryPool
+from natoasia.endpoint.querycheck import Scan
 
 SERVICE = "SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
 
@@ -53,7 +54,7 @@ def listener(wait: float = 1.0):
 
 CONFINED = """
 import os, socket, sys
-from natoasia.sandbox import confine
+from natoasia.endpoint.sandbox import confine
 confine()
 import decimal, email.utils  # imported after confinement: Python's own directories stay readable
 results = []

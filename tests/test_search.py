@@ -8,7 +8,9 @@ import pyoxigraph as ox
 import pytest
 
 from natoasia import ID_NS, ONTOLOGY_NS
-from natoasia.web.search import INDEX_FILE, WINDOW, SearchError, SearchIndex, fts_query, marked, write_index
+from natoasia.dataset.files import SEARCH_INDEX
+from natoasia.dataset.search_index import WINDOW, SearchError, SearchIndex, fts_query, write_index
+from natoasia.site.search import marked
 
 LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 ALT = ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
@@ -23,7 +25,7 @@ def _iri(path: str) -> ox.NamedNode:
 
 
 def _index(tmp_path, triples) -> SearchIndex:
-    path = tmp_path / INDEX_FILE
+    path = tmp_path / SEARCH_INDEX
     write_index(path, triples)
     return SearchIndex(path)
 
@@ -85,13 +87,13 @@ def test_a_search_matching_most_of_a_large_index_ranks_the_best_kinds_first_and_
 
 def test_the_index_file_is_byte_reproducible(tmp_path):
     (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
-    write_index(tmp_path / "a" / INDEX_FILE, SAMPLE)
-    write_index(tmp_path / "b" / INDEX_FILE, list(reversed(SAMPLE)))
-    assert (tmp_path / "a" / INDEX_FILE).read_bytes() == (tmp_path / "b" / INDEX_FILE).read_bytes()
+    write_index(tmp_path / "a" / SEARCH_INDEX, SAMPLE)
+    write_index(tmp_path / "b" / SEARCH_INDEX, list(reversed(SAMPLE)))
+    assert (tmp_path / "a" / SEARCH_INDEX).read_bytes() == (tmp_path / "b" / SEARCH_INDEX).read_bytes()
 
 
 def test_build_writes_the_index_and_singapore_is_found_first(built):
-    index = SearchIndex(built / INDEX_FILE)
+    index = SearchIndex(built / SEARCH_INDEX)
     total, hits = index.search("singap")
     assert hits[0]["iri"] == ID_NS + "country/singapore" and hits[0]["kind"] == "resource"
     kinds = [h["kind"] for h in hits]
@@ -102,13 +104,13 @@ def test_build_writes_the_index_and_singapore_is_found_first(built):
 
 def test_the_index_is_opened_when_the_app_starts_not_per_request(built, tmp_path):
     """The serving process may lose file access after start-up: searches must not open files."""
-    from natoasia.web import create_app
-    from natoasia.web.engine import Settings
+    from natoasia.service.app import create_app
+    from natoasia.endpoint.settings import Settings
 
     copy = tmp_path / "dataset"
     shutil.copytree(built, copy)
     app = create_app(Settings(dataset=copy, workers=1), start=False)
-    (copy / INDEX_FILE).unlink()
+    (copy / SEARCH_INDEX).unlink()
     response = app.test_client().get("/search?q=singapore&format=json")
     assert response.status_code == 200 and response.json["results"][0]["label"] == "Singapore"
 

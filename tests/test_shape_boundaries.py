@@ -17,8 +17,8 @@ from pathlib import Path
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SH, XSD
 
+from natoasia.dataset.checks.shacl import shacl_results
 from natoasia.namespaces import qname
-from natoasia.shacl import shacl_results
 
 from .test_shapes import FIXTURE, instances_of, property_constraints
 

@@ -16,7 +16,7 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH, XSD
 
-from natoasia.shacl import shacl_results
+from natoasia.dataset.checks.shacl import shacl_results
 
 from .helpers import subclasses
 

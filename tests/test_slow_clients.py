@@ -3,7 +3,7 @@
 A slowloris client does not go silent: it sends a byte now and then so that no single read ever
 waits long. The deadline is therefore one per request, shared by every read, not restarted by each
 read. These drive ``DeadlineSocket`` and ``NatoasiaWorker.handle`` over a local socket pair (no
-server), and are the fast tests that kill ``web/gunicorn_worker.py``'s mutants (``tools/mutation.py``).
+server), and are the fast tests that kill ``service/http_worker.py``'s mutants (``tools/mutation.py``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import pytest
 from gunicorn.workers.gthread import ThreadWorker
 
-from natoasia.web.gunicorn_worker import REQUEST_SECONDS, SEND_SECONDS, DeadlineSocket, NatoasiaWorker
+from natoasia.service.http_worker import REQUEST_SECONDS, SEND_SECONDS, DeadlineSocket, NatoasiaWorker
 
 
 @pytest.fixture
@@ -144,7 +144,7 @@ def test_a_kept_alive_connection_gets_a_new_deadline_not_a_second_wrapper(pair, 
 
 def test_at_the_deadline_itself_the_read_is_refused(pair, monkeypatch):
     """No time left is no time: the socket is not switched to non-blocking reads (a timeout of 0)."""
-    import natoasia.web.gunicorn_worker as module
+    import natoasia.service.http_worker as module
 
     server, client = pair
     now = [100.0]

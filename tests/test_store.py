@@ -10,11 +10,12 @@ import sys
 
 import pytest
 
-from natoasia import store as store_module
-from natoasia.web import pool as pool_module
-from natoasia.web.pool import QueryPool, QueryTimeout
-from natoasia.web.engine import DISK_WORKERS
-from natoasia.web.worker import Job
+from natoasia.dataset import build as build_module
+from natoasia.endpoint import pool as pool_module
+from natoasia.endpoint.jobs import Job, QueryTimeout
+from natoasia.endpoint.pool import QueryPool
+from natoasia.endpoint.settings import DISK_WORKERS
+from natoasia.stores import embedded as store_module
 
 RUNAWAY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?d ?g"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -95,8 +96,8 @@ def test_build_writes_the_persisted_store_and_query_reads_it(tmp_path):
 
 
 def test_auto_mode_holds_small_datasets_in_memory_and_large_ones_on_disk(dataset, monkeypatch):
-    from natoasia.web import engine as engine_module
-    from natoasia.web.engine import Settings, uses_persisted_store
+    from natoasia.endpoint import engine as engine_module
+    from natoasia.endpoint.settings import Settings, uses_persisted_store
 
     assert not uses_persisted_store(Settings(dataset=dataset))  # the article: a few MB of N-Quads
     monkeypatch.setattr(engine_module, "AUTO_MEMORY_BYTES", 1)
@@ -154,13 +155,13 @@ def test_serve_on_disk_answers_replaces_a_killed_worker_and_stops_cleanly(datase
 def test_a_current_build_is_served_without_parsing_its_sources(dataset, monkeypatch):
     """Start at 10⁶ must not pay for rdflib: the build's digest is over the files' bytes, so a current
     build is recognised without parsing, and only a stale one is parsed (and validated, and rebuilt)."""
-    from natoasia import sources as sources_module
+    from natoasia.dataset import sources as sources_module
 
     def no_parse(path, graph=None):
         raise AssertionError(f"parsed {path}")
 
     monkeypatch.setattr(sources_module, "parse_turtle", no_parse)
-    assert store_module.ensure_built(dataset) == dataset
+    assert build_module.ensure_built(dataset) == dataset
     (dataset / "manifest.json").write_text(json.dumps({"sources": "stale", "files": {}}))
     with pytest.raises(AssertionError, match="parsed"):
-        store_module.ensure_built(dataset)
+        build_module.ensure_built(dataset)

@@ -1,18 +1,18 @@
-"""The synthetic data generator (natoasia.synth): seeded, shaped like the graph, valid against the shapes."""
+"""The synthetic data generator (natoasia.dataset.synth): seeded, shaped like the graph, valid against the shapes."""
 
 from __future__ import annotations
 
 from rdflib import Graph
 
-from natoasia.rules import rule_closure
-from natoasia.shacl import report_findings, shacl_results
-from natoasia.synth import generate, write_file
+from natoasia.dataset.checks.shacl import report_findings, shacl_results
+from natoasia.dataset.reasoning.rules_sparql import rule_closure
+from natoasia.dataset.synth import generate, write_file
 
 
 def test_synthetic_sample_conforms_to_the_shapes(sources):
     data = generate(10_000, seed=1)
     assert len(data) >= 9_000
-    asserted = data + sources.union("ontology")  # as natoasia.validate does: class hierarchy known
+    asserted = data + sources.union("ontology")  # as natoasia.dataset.validate does: class hierarchy known
     findings = report_findings(shacl_results(asserted, sources.union("shapes")))
     assert [f.text() for f in findings] == []
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from natoasia.sources import OPTIONAL_DIRS, SOURCE_DIRS, is_source_tree, list_sources
+from natoasia.dataset.sources import OPTIONAL_DIRS, SOURCE_DIRS, is_source_tree, list_sources
 
 from .test_validate_formats import natoasia
 

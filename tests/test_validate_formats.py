@@ -17,8 +17,8 @@ import yaml
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import SH
 
-from natoasia.findings import CHECKS, Finding, as_github, github_command
-from natoasia.lines import turtle_lines
+from natoasia.dataset.checks.findings import CHECKS, Finding, as_github, github_command
+from natoasia.dataset.lines import turtle_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

@@ -15,7 +15,7 @@ from .test_competency_questions import CQ_FILES, expected_rows
 def solution_rows(body: bytes) -> tuple[list[str], list[list[str]]]:
     """A JSON result as the competency tests compare it (compact IRIs, literal values)."""
     from natoasia.results import term_text
-    from natoasia.web.external import _term
+    from natoasia.stores.external import term as _term
 
     data = json.loads(body)
     variables = data["head"]["vars"]

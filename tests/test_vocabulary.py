@@ -6,9 +6,9 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from natoasia.sources import Sources, parse_turtle
-from natoasia.vocabulary import (closed_namespace_findings, dangling_reference_findings,
-                                 undeclared_term_findings)
+from natoasia.dataset.sources import Sources, parse_turtle
+from natoasia.dataset.checks.vocabulary import (closed_namespace_findings, dangling_reference_findings,
+                                                undeclared_term_findings)
 
 PREFIXES = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix sh: <http://www.w3.org/ns/shacl#> .

@@ -16,7 +16,8 @@ from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SKOS, VOID, XSD
 
 from natoasia import BASE, DATASET_IRI, ENTAILMENTS_GRAPH, FACTS_GRAPH, ID_NS, ONTOLOGY_GRAPH
-from natoasia.build import DUMPS, DUMPS_BASE, MANIFEST, VOID_FILE, Dataset, is_current, write_dataset
+from natoasia.dataset.build import DUMPS_BASE, Dataset, is_current, write_dataset
+from natoasia.dataset.files import DUMPS, MANIFEST, VOID_FILE
 
 NAT = Namespace("https://w3id.org/natoasia/ontology#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -173,7 +174,7 @@ class SmallSources:
 
 
 def test_build_writes_into_a_new_nested_folder(tmp_path):
-    from natoasia.build import build
+    from natoasia.dataset.build import build
 
     out = tmp_path / "a" / "b"
     manifest = build(out, sources=SmallSources(), inferred=small_dataset().graphs[ENTAILMENTS_GRAPH])
@@ -182,7 +183,7 @@ def test_build_writes_into_a_new_nested_folder(tmp_path):
 
 
 def test_build_computes_the_entailments_when_not_given(tmp_path):
-    from natoasia.build import build
+    from natoasia.dataset.build import build
 
     manifest = build(tmp_path, sources=SmallSources())
     assert set(manifest["graphs"]) == {ONTOLOGY_GRAPH, FACTS_GRAPH, ENTAILMENTS_GRAPH}
@@ -190,7 +191,7 @@ def test_build_computes_the_entailments_when_not_given(tmp_path):
 
 def test_background_knowledge_gets_its_own_graph_only_when_there_is_some():
     from natoasia import BACKGROUND_GRAPH
-    from natoasia.build import assemble
+    from natoasia.dataset.build import assemble
 
     assert set(assemble(SmallSources(), Graph()).graphs) == {ONTOLOGY_GRAPH, FACTS_GRAPH, ENTAILMENTS_GRAPH}
     background = Graph()

@@ -2,7 +2,7 @@
 
 Rows and bytes are capped for every query form — the row cap of CONSTRUCT/DESCRIBE is a triple
 count, not the byte limit — and a form with no acceptable media type is a 406, not a fallback.
-These are the fast tests that kill ``web/worker.py``'s mutants (``tools/mutation.py``).
+These are the fast tests that kill ``endpoint/worker.py``'s mutants (``tools/mutation.py``).
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ import pyoxigraph as ox
 import pytest
 
 import natoasia
-from natoasia.web.worker import (MAX_NEIGHBOURS, MEMORY_MESSAGE, Job, _name_process, data_size, description,
-                                 execute)
-from natoasia.web.worker import answer as worker_answer
+from natoasia.endpoint.worker import (MAX_NEIGHBOURS, MEMORY_MESSAGE, Job, _name_process, data_size, description,
+                                      execute)
+from natoasia.endpoint.worker import answer as worker_answer
 
 EX = "urn:ex:"
 G1, G2 = ox.NamedNode(EX + "g1"), ox.NamedNode(EX + "g2")
@@ -289,7 +289,7 @@ def test_data_size_is_the_kernels_vmdata_in_bytes():
 
 def test_a_worker_may_allocate_its_budget_and_no_more():
     """In a process of its own, as the worker is: the limit cannot be lifted once set."""
-    code = ("from natoasia.web.worker import limit_memory\n"
+    code = ("from natoasia.endpoint.worker import limit_memory\n"
             "limit_memory(64 * 2**20)\n"
             "kept = bytearray(32 * 2**20)\n"
             "try:\n"

@@ -15,7 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "server"))
 
-from natoasia.store import ensure_built, open_store, run_query  # noqa: E402
+from natoasia.dataset.build import ensure_built  # noqa: E402
+from natoasia.stores.embedded import open_store, run_query  # noqa: E402
 
 RANGES = [(1, 47, "s001-s047: introduction, Cold War, post-Cold War, early Asia, 9/11"),
           (48, 88, "s048-s088: contributions, involvement, Contact Countries, Pakistan, India, Korea, Singapore, China"),

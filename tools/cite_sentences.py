@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "server"))
 
 from natoasia import ID_NS  # noqa: E402
-from natoasia.article import find_article, paragraph_of, paragraph_spans  # noqa: E402
+from natoasia.dataset.checks.quotes import find_article, paragraph_of, paragraph_spans  # noqa: E402
 
 
 def turtle_string(text: str) -> str:

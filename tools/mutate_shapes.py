@@ -14,7 +14,7 @@ test fails is a survivor; the target is none.
     .venv/bin/python tools/mutate_shapes.py --list             # the mutants, run nothing
 
 The tests are called as pytest would, with the fixtures they name (``shapes`` is the mutant,
-``sources`` answers ``union("shapes")`` with it, ``validation`` is ``natoasia.validate.validate`` on
+``sources`` answers ``union("shapes")`` with it, ``validation`` is ``natoasia.dataset.validate.validate`` on
 those sources without the reasoner and quote check, which do not read the shapes).
 Exit code 0 when no mutant survives, 1 otherwise, 2 on error.
 """
@@ -243,7 +243,7 @@ class Fixtures:
                 raise KeyError(f"the shape tests ask for a fixture this driver does not provide: {name}")
             from rdflib import Graph
 
-            from natoasia import validate as validation_module
+            from natoasia.dataset import validate as validation_module
 
             with mock.patch.object(validation_module, "entailments", lambda graph: (Graph(), [])), \
                     mock.patch.object(validation_module, "quote_findings", lambda *args, **kwargs: []):
@@ -291,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from rdflib import Graph
 
-    from natoasia.sources import load_sources
+    from natoasia.dataset.sources import load_sources
 
     found = [m for m in mutants(SHAPES_FILE.read_text(encoding="utf-8")) if not args.only or args.only in m.shape]
     if args.list:

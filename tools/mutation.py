@@ -7,7 +7,7 @@ equivalent in ``tools/mutation-equivalents.md`` are not counted. The score is
 killed ÷ (all mutants − equivalent ones).
 
     .venv/bin/python tools/mutation.py                      # every module in MODULES
-    .venv/bin/python tools/mutation.py web/negotiation.py   # one module
+    .venv/bin/python tools/mutation.py endpoint/negotiation.py   # one module
     .venv/bin/python tools/mutation.py --list               # the modules and their tests
 
 Exit code 0 when every module reaches ``--target`` (default 90 %), 1 when one does not, 2 on error.
@@ -36,10 +36,10 @@ EQUIVALENTS = ROOT / "tools" / "mutation-equivalents.md"
 #: module (relative to server/natoasia/) → the fast tests that should kill its mutants, and the
 #: functions left out of its score (each with the reason, printed with the score).
 MODULES = {
-    "web/negotiation.py": {"tests": ["tests/test_negotiation_props.py"]},
-    "web/protocol.py": {"tests": ["tests/test_protocol_parsing.py"]},
-    "web/gunicorn_worker.py": {"tests": ["tests/test_slow_clients.py"]},
-    "web/worker.py": {"tests": ["tests/test_worker_caps.py", "tests/test_pool_limits.py"],
+    "endpoint/negotiation.py": {"tests": ["tests/test_negotiation_props.py"]},
+    "endpoint/protocol.py": {"tests": ["tests/test_protocol_parsing.py"]},
+    "service/http_worker.py": {"tests": ["tests/test_slow_clients.py"]},
+    "endpoint/worker.py": {"tests": ["tests/test_worker_caps.py", "tests/test_pool_limits.py"],
                       "skip": {"serve": "the process loop: tested through the pool (test_safety, test_hostile)",
                                "main": "the process entry point: tested through the pool",
                                "load_store": "tested through the pool and test_endpoint's --load graphs"}},
@@ -47,13 +47,13 @@ MODULES = {
                "skip": {"cmd_query": "evaluates on a built dataset in the sandbox: test_cli.py, test_sandbox.py",
                         "_default_format": "needs a query result: test_cli.py",
                         "_confine": "the sandbox itself: test_sandbox.py"}},
-    "build.py": {"tests": ["tests/test_void.py"]},
+    "dataset/build.py": {"tests": ["tests/test_void.py"]},
     # The query check (SERVICE refusal): its own property tests, less the one that needs the app.
-    "web/querycheck.py": {"tests": ["tests/test_query_check_mutants.py", "tests/test_query_check.py",
+    "endpoint/querycheck.py": {"tests": ["tests/test_query_check_mutants.py", "tests/test_query_check.py",
                                     "-k", "not the_endpoint"]},
     # The worker pool on a tiny N-Quads file (test_store.py and test_sandbox.py need conftest's dataset).
-    "web/pool.py": {"tests": ["tests/test_pool.py", "tests/test_pool_limits.py"]},
-    "article.py": {"tests": ["tests/test_quote_check.py"]},
+    "endpoint/pool.py": {"tests": ["tests/test_pool.py", "tests/test_pool_limits.py"]},
+    "dataset/checks/quotes.py": {"tests": ["tests/test_quote_check.py"]},
 }
 
 #: The operators run: cosmic-ray's core set, reduced to a sufficient one (selective mutation, after

@@ -10,8 +10,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "server"))
 
+from natoasia.dataset.build import ensure_built  # noqa: E402
 from natoasia.results import term_text  # noqa: E402
-from natoasia.store import ensure_built, open_store, run_query  # noqa: E402
+from natoasia.stores.embedded import open_store, run_query  # noqa: E402
 
 
 def main(names: list[str]) -> int:

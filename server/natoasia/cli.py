@@ -11,10 +11,10 @@ import json
 import sys
 from pathlib import Path
 
-from . import BASE, __version__
-from .findings import Finding, as_github, as_json, as_text, as_turtle
-from .formats import CLI_FORMATS
-from .sources import SourceError
+from natoasia import BASE, __version__
+from natoasia.dataset.checks.findings import Finding, as_github, as_json, as_text, as_turtle
+from natoasia.dataset.sources import SourceError
+from natoasia.formats import CLI_FORMATS
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 UNSANDBOXED_HELP = ("run even where the kernel cannot confine query evaluation (seccomp, Landlock): "
@@ -36,11 +36,11 @@ def cmd_validate(args) -> int:
     In the CI formats (github, junit) a file that does not parse is reported in the format too,
     before the one-line error and exit code 2, so that CI shows it where it shows the rest.
     """
-    from .fastshacl import UnsupportedShape
-    from .junit import as_junit, test_cases
-    from .shacl import declared_shapes
-    from .sources import is_source_tree, load_sources
-    from .validate import validate
+    from natoasia.dataset.checks.shacl_sparql import UnsupportedShape
+    from natoasia.dataset.checks.junit import as_junit, test_cases
+    from natoasia.dataset.checks.shacl import declared_shapes
+    from natoasia.dataset.sources import is_source_tree, load_sources
+    from natoasia.dataset.validate import validate
 
     extension = Path(args.extend) if args.extend else None
     if extension is not None and is_source_tree(extension):
@@ -69,15 +69,15 @@ def cmd_validate(args) -> int:
 
 def cmd_build(args) -> int:
     """Validate, then write the dataset, its dumps and VoID into ``--out``."""
-    from .build import build
-    from .validate import validate
+    from natoasia.dataset.build import build
+    from natoasia.dataset.validate import validate
 
     result = validate(article=args.article, fast=args.fast)
     if not result.conforms:
         sys.stdout.write(as_text(result.findings))
         raise CommandError("the sources do not conform; nothing was built (run `natoasia validate`)")
     manifest = build(Path(args.out), sources=result.sources, inferred=result.inferred)
-    from .store import persist
+    from natoasia.stores.embedded import persist
 
     persisted = persist(Path(args.out))
     for name, info in manifest["files"].items():
@@ -89,8 +89,9 @@ def cmd_build(args) -> int:
 
 def cmd_query(args) -> int:
     """Run a SPARQL query on the built dataset (building it first if it is missing or stale)."""
-    from .results import FormatMismatch, write_results
-    from .store import ensure_built, open_persisted, run_query
+    from natoasia.results import FormatMismatch, write_results
+    from natoasia.dataset.build import ensure_built
+    from natoasia.stores.embedded import open_persisted, run_query
 
     if args.file:
         try:
@@ -118,8 +119,8 @@ def cmd_query(args) -> int:
 
 
 def _confine(args, read_paths: list[str]) -> None:
-    """Confine this process before it evaluates user input (see :mod:`natoasia.sandbox`)."""
-    from .sandbox import SandboxUnavailable, confine
+    """Confine this process before it evaluates user input (see :mod:`natoasia.endpoint.sandbox`)."""
+    from natoasia.endpoint.sandbox import SandboxUnavailable, confine
 
     try:
         confine(read_paths)
@@ -139,10 +140,10 @@ def _default_format(result) -> str:
 
 def cmd_stats(args) -> int:
     """Count classes, entities, fact nodes and sentences cited."""
-    from .article import find_article
-    from .sources import load_sources
-    from .stats import as_text as stats_text
-    from .stats import statistics
+    from natoasia.dataset.checks.quotes import find_article
+    from natoasia.dataset.sources import load_sources
+    from natoasia.dataset.stats import as_text as stats_text
+    from natoasia.dataset.stats import statistics
 
     sources = load_sources()
     article = find_article(args.article)
@@ -155,7 +156,7 @@ def cmd_stats(args) -> int:
 
 def cmd_serve(args) -> int:
     """Serve the dataset over the SPARQL 1.1 Protocol."""
-    from .serve import run
+    from natoasia.service.server import run
 
     if not 0 <= args.port <= 65535:
         raise CommandError(f"--port {args.port} is not a TCP port (0-65535)")
@@ -166,7 +167,7 @@ def cmd_serve(args) -> int:
         raise CommandError(f"--worker-memory-mb {args.worker_memory_mb:g} is negative (0 means no limit)")
     args.sandbox = True
     if not args.store:  # queries are evaluated here: their workers must be confined
-        from .sandbox import probe
+        from natoasia.endpoint.sandbox import probe
 
         reason = probe()
         if reason and not args.allow_unsandboxed:
@@ -185,8 +186,8 @@ def cmd_serve(args) -> int:
 
 def cmd_load(args) -> int:
     """Load the built dataset's named graphs into an external SPARQL store."""
-    from .load import LoadError, load
-    from .store import ensure_built
+    from natoasia.stores.load import LoadError, load
+    from natoasia.dataset.build import ensure_built
 
     try:
         loaded = load(ensure_built(Path(args.data)), args.into, batch=args.batch)

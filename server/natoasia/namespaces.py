@@ -3,7 +3,7 @@
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SH, SKOS, TIME, VOID, XSD
 
-from . import ID_NS, ONTOLOGY_NS
+from natoasia import ID_NS, ONTOLOGY_NS
 
 NAT = Namespace(ONTOLOGY_NS)
 OA = Namespace("http://www.w3.org/ns/oa#")

@@ -6,9 +6,12 @@ import json
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 from rdflib.compare import to_canonical_graph
 
-from .namespaces import PREFIXES, qname
+from natoasia.namespaces import PREFIXES, qname
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -33,6 +36,19 @@ def to_ox(term):
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"not an RDF term: {term!r}")
+
+
+def to_rdflib(term) -> Node:
+    """A pyoxigraph term as an rdflib term (xsd:string literals as rdflib's plain literals)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == _XSD_STRING:
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 def _sort_key(term) -> tuple:

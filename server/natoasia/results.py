@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from .formats import BY_NAME
-from .namespaces import qname
-from .rdfio import used_prefixes
+from natoasia.formats import BY_NAME
+from natoasia.namespaces import qname
+from natoasia.rdfio import used_prefixes
 
 
 class FormatMismatch(ValueError):

@@ -1,0 +1,95 @@
+"""Linked data (Cool URIs): every project IRI answers at its path — a page for people, RDF for machines,
+by content negotiation or by a file extension — and so do the dataset's IRI and its named graphs;
+anything else is a helpful 404."""
+
+from __future__ import annotations
+
+import re
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, redirect, render_template, request
+
+from natoasia.endpoint.negotiation import choose
+from natoasia.endpoint.protocol import ProtocolError, QueryRequest
+from natoasia.site.descriptions import Describer
+from natoasia.site.links import engine, local, public_base
+
+bp = Blueprint("resources", __name__)
+RDF_TYPES = {"ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples",
+             "rdf": "application/rdf+xml"}
+DOCUMENT_TYPES = ["text/html", *RDF_TYPES.values()]
+EXTENSION_OF = {v: k for k, v in RDF_TYPES.items()} | {"text/html": "html"}
+
+
+def negotiated(extension: str | None) -> str | None:
+    """The media type asked for by a file extension, else by the Accept header (HTML first)."""
+    if extension:
+        return "text/html" if extension == "html" else RDF_TYPES.get(extension)
+    return choose(request.headers.get("Accept"), DOCUMENT_TYPES)
+
+
+def alternates(path: str) -> str:
+    """The ``Link`` header naming a document's alternate formats."""
+    return ", ".join(f'<{path}.{ext}>; rel="alternate"; type="{media}"' for ext, media in
+                     [("html", "text/html"), *RDF_TYPES.items()])
+
+
+@bp.route("/id/<path:rest>")
+def resource(rest: str):
+    """A project resource: its page or its RDF description, by content negotiation."""
+    match = re.fullmatch(r"(.+?)\.(html|ttl|jsonld|nt|rdf)", rest)
+    name, extension = (match.group(1), match.group(2)) if match else (rest, None)
+    media_type = negotiated(extension)
+    iri = public_base() + "id/" + name
+    if media_type is None:
+        return Response("406 Not Acceptable: this resource is available as text/html, text/turtle, "
+                        "application/ld+json, application/n-triples and application/rdf+xml\n",
+                        status=406, mimetype="text/plain")
+    graph_type = "application/n-triples" if media_type == "text/html" else media_type
+    try:
+        outcome = engine().describe(iri, graph_type)
+    except ProtocolError as exc:
+        return Response(exc.message + "\n", status=exc.status, mimetype="text/plain")
+    if outcome.status == 404:
+        return not_found(iri)
+    if media_type == "text/html":
+        triples = list(ox.parse(outcome.body, format=ox.RdfFormat.N_TRIPLES))
+        page = Describer(triples, local).page(iri)
+        query = f"DESCRIBE <{iri}>"
+        response = Response(render_template("resource.html", page=page, query=query, path="/id/" + name))
+    else:
+        response = Response(outcome.body, content_type=media_type)
+    response.headers["Content-Location"] = f"/id/{name}.{EXTENSION_OF[media_type]}"
+    response.headers["Link"] = alternates("/id/" + name)
+    response.vary.add("Accept")
+    return response
+
+
+def not_found(iri: str) -> Response:
+    """A helpful 404: what was asked, and where to look instead."""
+    if choose(request.headers.get("Accept"), ["text/html", "text/plain"]) == "text/html":
+        return Response(render_template("notfound.html", iri=iri), status=404, mimetype="text/html")
+    return Response(f"404 Not Found: the graph says nothing about <{iri}>; see /query or /downloads\n",
+                    status=404, mimetype="text/plain")
+
+
+@bp.app_errorhandler(404)
+def _not_found(_exc):
+    return not_found(request.base_url)
+
+
+@bp.route("/dataset")
+def dataset():
+    """The dataset's IRI: see its VoID description."""
+    return redirect("/.well-known/void", code=303)
+
+
+@bp.route("/graph/<name>")
+def named_graph(name: str):
+    """A named graph of the dataset (ontology, facts, entailments, loaded files), as Turtle."""
+    iri = public_base() + "graph/" + name
+    if iri not in engine().graphs:
+        return not_found(iri)
+    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
+    outcome = engine().evaluate(QueryRequest(query, [], [], None, "text/turtle", None), internal=True)
+    return Response(outcome.body, status=outcome.status, content_type=outcome.media_type)
