@@ -96,15 +96,15 @@ def test_build_writes_the_persisted_store_and_query_reads_it(tmp_path):
 
 
 def test_auto_mode_holds_small_datasets_in_memory_and_large_ones_on_disk(dataset, monkeypatch):
-    from natoasia.endpoint import engine as engine_module
+    from natoasia.endpoint import settings as settings_module
     from natoasia.endpoint.settings import Settings, uses_persisted_store
 
     assert not uses_persisted_store(Settings(dataset=dataset))  # the article: a few MB of N-Quads
-    monkeypatch.setattr(engine_module, "AUTO_MEMORY_BYTES", 1)
+    monkeypatch.setattr(settings_module, "AUTO_MEMORY_BYTES", 1)
     assert uses_persisted_store(Settings(dataset=dataset))
     assert not uses_persisted_store(Settings(dataset=dataset, store_mode="memory"))
     assert not uses_persisted_store(Settings(dataset=dataset, loads=[("x.ttl", "urn:x")]))
-    monkeypatch.setattr(engine_module, "AUTO_MEMORY_BYTES", 10**12)
+    monkeypatch.setattr(settings_module, "AUTO_MEMORY_BYTES", 10**12)
     assert uses_persisted_store(Settings(dataset=dataset, store_mode="disk"))
 
 
