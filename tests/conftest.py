@@ -15,6 +15,8 @@ from natoasia.dataset.sources import data_root, load_sources
 from natoasia.dataset.validate import validate
 from natoasia.stores.embedded import open_store
 
+from .browsing import browser  # noqa: F401 (the fixture of every browser test)
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 # Templates fail on unknown names under test (and in the servers tests start), never render them empty.

@@ -3,74 +3,24 @@ the query editor, keyboard use, axe-core on every page, and no request to any ot
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
-from urllib.parse import quote, urlparse
+from urllib.parse import quote
 
 import pytest
 
 pytest.importorskip("selenium")
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-CHROMIUM, DRIVER = shutil.which("chromium") or "/usr/bin/chromium", shutil.which("chromedriver") or "/usr/bin/chromedriver"
-SHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots"
-AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+from .browsing import SHOTS, assert_only_our_host, requested_urls, run_axe  # noqa: E402
+
 STATES = quote("SELECT ?s WHERE { ?s a <https://w3id.org/natoasia/ontology#State> }")
 PAGES = {"home": "/", "resource": "/id/country/japan", "query": "/query?query=" + STATES,
          "search": "/search?q=Singapore", "browse": "/browse?kind=Contribution", "downloads": "/downloads",
          "ontology": "/ontology", "pictures": "/pictures", "argument": "/argument"}
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    if not (Path(CHROMIUM).exists() and Path(DRIVER).exists()):
-        pytest.fail("chromium and chromium-driver are not installed (.ci/run installs them)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1200,1400", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    yield driver
-    driver.quit()
-
-
-def requested_urls(browser) -> list[str]:
-    """Every URL the page asked for since the last call (from Chromium's performance log)."""
-    urls = []
-    for entry in browser.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
-    return urls
-
-
-def assert_only_our_host(browser, live_server) -> None:
-    ours = urlparse(live_server).netloc
-    outside = [u for u in requested_urls(browser)  # data: and the browser's own chrome:// pages are not the network
-               if urlparse(u).scheme not in ("data", "chrome", "about", "blob") and urlparse(u).netloc != ours]
-    assert outside == [], f"requests to other hosts: {outside}"
-
-
-def run_axe(browser) -> list[dict]:
-    """axe-core's violations of impact serious or critical on the current page."""
-    browser.execute_script(AXE.read_text(encoding="utf-8"))
-    violations = browser.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations), e => done(String(e)));")
-    assert isinstance(violations, list), violations
-    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-            for v in violations if v["impact"] in ("serious", "critical")]
 
 
 def editor(browser):
