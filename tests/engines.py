@@ -50,6 +50,23 @@ def sparql_results(data: Graph, shapes: Graph) -> Counter:
 ENGINES = {"pyshacl": pyshacl_results, "sparql": sparql_results}
 
 
+def pyrudof_results(data: Graph, shapes: Graph) -> Counter:
+    """pyrudof's results (its SPARQL mode), where it is installed: a third opinion, from another code base.
+
+    Its ``sh:value`` is written in several ways (a lexical form, ``"x"@en``, ``"5"^^xsd:integer``), so only
+    focus node, path, source shape and severity are compared with it (value ``None``). Skips the calling
+    test when pyrudof is absent.
+    """
+    import pytest
+
+    pyrudof = pytest.importorskip("pyrudof")
+    rudof = pyrudof.Rudof(pyrudof.RudofConfig())
+    rudof.read_data(data.serialize(format="nt"), format=pyrudof.RDFFormat.NTriples)
+    rudof.read_shacl(shapes.serialize(format="turtle"))
+    report = rudof.validate_shacl(mode=pyrudof.ShaclValidationMode.Sparql)
+    return Counter((r.focus_node, r.path, None, r.source_shape, r.severity) for r in report)
+
+
 def by_focus_and_shape(results: Counter) -> dict:
     """{(focus, shape): {severities}} of a multiset of results."""
     reported: dict = {}

@@ -373,6 +373,12 @@ def _failing_focus(run, focus: str, shape, classes) -> set:
 
 def validate_graph(data: Graph, shapes: Graph, compiled: list | None = None) -> list[Finding]:
     """Validate an rdflib graph (ontology and facts together) by copying it into an in-memory store."""
+    return validate_graphs([data], shapes, compiled)
+
+
+def validate_graphs(graphs: list[Graph], shapes: Graph, compiled: list | None = None) -> list[Finding]:
+    """Validate the union of rdflib graphs (the ontology among them), copied into one in-memory store."""
     store = ox.Store()
-    load_graph(store, data)
+    for graph in graphs:
+        load_graph(store, graph)
     return validate_store(store, shapes, compiled=compiled)
