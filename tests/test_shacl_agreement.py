@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from pyshacl.errors import ReportableRuntimeError
 from rdflib import RDF, BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib.namespace import SH, XSD
 
 from .engines import ENGINES, difference
 from .test_shapes import FIXTURE, instances_of, property_constraints
@@ -69,6 +69,24 @@ def terms(nodes: list[URIRef]):
     return st.one_of(literals(), iris, blanks)
 
 
+#: The comparisons: for an ill-typed literal SHACL's SPARQL ``$min <= v`` is an error, hence a result; pySHACL
+#: compares it with rdflib's fallback order, which sorts literals of incompatible datatypes by the
+#: datatype's IRI (``"1.0"^^xsd:nonNegativeInteger`` is "greater" than 0, ``"99999999999"^^xsd:int`` less).
+#: Our engine keeps SHACL's semantics; these results are left out of the comparison (and named below).
+COMPARISONS = (SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive, SH.lessThan)
+
+
+def comparison_paths(shapes: Graph) -> dict[str, set[str]]:
+    """{comparison shape: the paths whose values it compares}."""
+    paths: dict = {}
+    for component in COMPARISONS:
+        for shape, other in shapes.subject_objects(component):
+            paths.setdefault(str(shape), {str(shapes.value(shape, SH.path))})
+            if component == SH.lessThan:
+                paths[str(shape)].add(str(other))
+    return paths
+
+
 class World:
     """What every example builds on: the sources, the paths to put values on, the nodes to copy."""
 
@@ -79,6 +97,16 @@ class World:
         self.paths = _paths(self.shapes)
         self.nodes = _nodes(self.data)
         self.originals = {target: instances_of(self.data, target)[0] for target, _path in self.paths}
+        self.comparisons = comparison_paths(self.shapes)
+
+    def ill_typed(self, graph: Graph) -> set[tuple[str, str]]:
+        """(focus, path) of every ill-typed literal of the graph (rdflib's judgement)."""
+        return {(str(s), str(p)) for s, p, o in graph if isinstance(o, Literal) and o.ill_typed}
+
+    def comparable(self, results, ill: set) -> object:
+        """``results`` without those of comparisons that read an ill-typed literal."""
+        return type(results)({r: n for r, n in results.items()
+                              if not any((r[0], path) in ill for path in self.comparisons.get(r[3], ()))})
 
     def graph(self, cases) -> Graph:
         """The ontology and, per case, a copy of a real node of the target class with ``values`` on the path."""
@@ -113,7 +141,9 @@ def agree(world: World, cases) -> None:
         reference = ENGINES["pyshacl"](graph, world.shapes)
     except ReportableRuntimeError:
         assume(False)  # pySHACL refuses the graph (sh:lessThan on a blank node): nothing to compare with
-    assert difference(reference, ENGINES["sparql"](graph, world.shapes)) == []
+    ill = world.ill_typed(graph)
+    fast = ENGINES["sparql"](graph, world.shapes)
+    assert difference(world.comparable(reference, ill), world.comparable(fast, ill)) == []
 
 
 def _path(world: World, local: str, namespace: str = NAT):
@@ -126,6 +156,21 @@ def test_a_derived_integer_type_is_not_xsd_integer(world):
     agree(world, [(_path(world, "amount"), [Literal("160", datatype=XSD.nonNegativeInteger)]),
                   (_path(world, "paragraph"), [Literal("7", datatype=XSD.int)]),
                   (_path(world, "start", OA), [Literal("3", datatype=XSD.long)])])
+
+
+def test_an_ill_typed_value_fails_a_comparison_as_shacl_says_not_as_pyshacl_orders_it(world):
+    """``"1.0"^^xsd:nonNegativeInteger`` against ``sh:minInclusive 0``: SHACL evaluates ``0 <= v`` in SPARQL,
+    an error for an ill-typed literal, so there is a result; pySHACL's rdflib puts the literal after 0 (its
+    datatype's IRI sorts after xsd:integer's) and reports none. The one known disagreement: ours follows
+    SHACL, and the literal fails ``sh:datatype`` in both engines, so both refuse the graph."""
+    value = Literal("1.0", datatype=XSD.nonNegativeInteger)
+    graph = world.graph([(_path(world, "memberCount"), [value])])
+    shape = "https://w3id.org/natoasia/shapes#Membership-memberCount-"
+    reference, fast = (ENGINES[name](graph, world.shapes) for name in ("pyshacl", "sparql"))
+    assert {r[3] for r in fast if r[2] == "1.0"} == {shape + "datatype", shape + "minInclusive"}
+    assert {r[3] for r in reference if r[2] == "1.0"} == {shape + "datatype"}
+    assert difference(world.comparable(reference, world.ill_typed(graph)),
+                      world.comparable(fast, world.ill_typed(graph))) == []
 
 
 def test_less_than_reports_every_pair_out_of_order(world):
