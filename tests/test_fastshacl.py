@@ -179,3 +179,26 @@ def test_a_store_loaded_as_written_from_a_file_validates_like_the_graph(data, sh
     from_file = {(f.focus, f.shape, f.value) for f in validate_store(store, shapes)}
     assert from_file == {(f.focus, f.shape, f.value) for f in validate_graph(broken, shapes)}
     assert from_file == {(str(copy), SHAPES + "Contribution-amount-datatype", "160")}
+
+
+def test_ntriples_text_keeps_each_typed_literal_as_written():
+    """Typed literals get their written datatype (well- or ill-typed); plain, tagged and xsd:string ones, IRIs
+    and comment lines are left as they are; escapes are read before the literal is judged."""
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    text = (f'<urn:a> <urn:p> "160"^^<{xsd}nonNegativeInteger> .\n'
+            f'<urn:a> <urn:p> "1.0"^^<{xsd}integer> .\n'
+            f'<urn:a> <urn:p> "\\u0031"^^<{xsd}int> .\n'
+            f'<urn:a> <urn:p> "a \\"b\\"^^<{xsd}int>" .\n'
+            f'<urn:a> <urn:p> "s"^^<{xsd}string> .\n'
+            f'<urn:a> <urn:p> "x"@EN .\n'
+            f'# "2"^^<{xsd}int>\n')
+    from natoasia.dataset.checks.written import ILL, OK, written_ntriples
+
+    assert written_ntriples(text).splitlines() == [
+        f'<urn:a> <urn:p> "160"^^<{OK}{xsd}nonNegativeInteger> .',
+        f'<urn:a> <urn:p> "1.0"^^<{ILL}{xsd}integer> .',
+        f'<urn:a> <urn:p> "\\u0031"^^<{OK}{xsd}int> .',
+        f'<urn:a> <urn:p> "a \\"b\\"^^<{xsd}int>" .',
+        f'<urn:a> <urn:p> "s"^^<{xsd}string> .',
+        '<urn:a> <urn:p> "x"@EN .',
+        f'# "2"^^<{xsd}int>']

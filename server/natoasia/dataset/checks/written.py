@@ -20,6 +20,9 @@ typed value, for comparisons) and :func:`lang_of`. The encoding is a bijection o
 
 from __future__ import annotations
 
+import json
+import re
+import tempfile
 from datetime import date, datetime, time
 from decimal import Decimal
 from functools import lru_cache
@@ -90,10 +93,59 @@ def load_file(store: ox.Store, path: Path | str, to_graph=None, fmt=ox.RdfFormat
     """Add an RDF file to ``store`` (its default graph, or ``to_graph``), literals as written.
 
     Language tags come lower-cased from pyoxigraph's parser; every other literal keeps its form.
+    N-Triples are rewritten as text (:func:`written_ntriples`) into a temporary file that is bulk-loaded
+    whole (one load: pyoxigraph relabels blank nodes per load); other formats are added term by term.
     """
     name = to_graph if to_graph is not None else ox.DefaultGraph()
+    if fmt == ox.RdfFormat.N_TRIPLES:
+        with open(path, encoding="utf-8") as source, tempfile.NamedTemporaryFile("w", encoding="utf-8",
+                                                                                  suffix=".nt") as rewritten:
+            while chunk := source.readlines(1 << 24):
+                rewritten.write(written_ntriples("".join(chunk)))
+            rewritten.flush()
+            store.bulk_load(path=rewritten.name, format=fmt, to_graph=name)
+        return
     store.extend(ox.Quad(t.subject, t.predicate, written_parsed(t.object), name)
                  for t in ox.parse(path=str(path), format=fmt))
+
+
+#: A typed literal of N-Triples (IRIs and blank nodes hold no ``"``; a line holds one triple, so a search that
+#: starts at the closing quote of a plain literal finds no second quote before the line ends).
+_NT_LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"\^\^<([^>]*)>')
+
+
+def _unescape(text: str) -> str:
+    if "\\" not in text:
+        return text
+    return json.loads('"' + re.sub(r"\\U([0-9A-Fa-f]{8})", lambda m: chr(int(m.group(1), 16)), text) + '"')
+
+
+def _written_nt(match: re.Match) -> str:
+    datatype = match.group(2)
+    if datatype == _STRING or datatype.startswith(WRITTEN):
+        return match.group(0)
+    return f'"{match.group(1)}"^^<{_typed_prefix(match.group(1), datatype)}{datatype}>'
+
+
+_INTEGER = str(XSD.integer)
+#: An ``xsd:integer`` that rdflib reads as an int, so well-typed: decided without building the literal.
+_INTEGER_FORM = re.compile(r"[+-]?[0-9]+")
+
+
+@lru_cache(maxsize=65536)
+def _typed_prefix(escaped: str, datatype: str) -> str:
+    if datatype == _INTEGER and _INTEGER_FORM.fullmatch(escaped):
+        return OK
+    return OK if well_typed(Literal(_unescape(escaped), datatype=datatype)) else ILL
+
+
+def written_ntriples(text: str) -> str:
+    """N-Triples text with every typed literal (not ``xsd:string``) given its written datatype (comment
+    lines are left as they are)."""
+    if "#" not in text:
+        return _NT_LITERAL.sub(_written_nt, text)
+    return "".join(line if line.lstrip().startswith("#") else _NT_LITERAL.sub(_written_nt, line)
+                   for line in text.splitlines(keepends=True))
 
 
 # ---------------------------------------------------------------------------
