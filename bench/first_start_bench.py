@@ -108,7 +108,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--query", default=str(ROOT / "queries" / "CQ02.rq"))
-    parser.add_argument("--timeout", type=float, default=300, help="give up on a start after this many seconds")
+    parser.add_argument("--timeout", type=float, default=900, help="give up on a start after this many seconds")
     args = parser.parse_args(argv)
     query = Path(args.query).read_bytes()
     times: dict[str, list[float]] = {name: [] for name, _fresh, _env in STARTS}
