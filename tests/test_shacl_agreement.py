@@ -173,6 +173,13 @@ def test_an_ill_typed_value_fails_a_comparison_as_shacl_says_not_as_pyshacl_orde
                       world.comparable(fast, world.ill_typed(graph))) == []
 
 
+def test_a_blank_node_value_is_named_as_pyshacl_names_it(world):
+    """Found by the property: our engine named a blank node ``_:label``, pySHACL ``label`` (rdflib's label,
+    which is also what places a finding in its file)."""
+    label = next(pair for pair in world.paths if pair[1] == URIRef("http://www.w3.org/2000/01/rdf-schema#label"))
+    agree(world, [(label, [(BNode(), False)])])
+
+
 def test_less_than_reports_every_pair_out_of_order(world):
     """SHACL: one result per pair of values that is not in order; a start after two ends is two results."""
     graph_cases = [(_path(world, "start", OA), [Literal(10**9, datatype=XSD.integer)])]
