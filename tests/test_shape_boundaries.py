@@ -5,8 +5,10 @@ pattern); a constraint that was loosened or tightened by one (``sh:maxCount 2`` 
 without its ``^`` anchor, ``sh:class`` naming another class, ``sh:lessThanOrEquals`` …) would still
 pass there. Here each property constraint gets a copy of a real node of its target class holding
 exactly the boundary value(s), and one holding the near miss; the report must name the shape for
-the near miss only, as a Violation. ``tools/mutate_shapes.py`` checks that these tests and
-``test_shapes.py`` together fail for every mutant of the shapes file.
+the near miss only, as a Violation. Each case runs through both SHACL engines (``tests/engines.py``:
+pySHACL, the reference, and our SPARQL-compiled engine), which must also give exactly the same results.
+``tools/mutate_shapes.py`` checks that these tests and ``test_shapes.py`` together fail for every mutant
+of the shapes file.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SH, XSD
 
-from natoasia.dataset.checks.shacl import shacl_results
 from natoasia.namespaces import qname
 
+from .engines import ENGINES, by_focus_and_shape, difference
 from .test_shapes import FIXTURE, instances_of, property_constraints
 
 RDF_LANG_STRING = RDF.langString
@@ -206,32 +209,68 @@ def test_every_pattern_has_near_misses(shapes):
     assert patterns == set(PATTERN_CASES)
 
 
-def test_boundary_values_pass_and_near_misses_fail_as_violations(data, shapes, sources):
-    cases = Cases(data, sources.union("ontology"))
-    for _node_shape, prop, target, path, constraint, value in property_constraints(shapes):
-        cases_for(cases, data, shapes, prop, target, path, constraint, value)
-    results = shacl_results(cases.graph, shapes)
-    reported = {}
-    for r in results.subjects(RDF.type, SH.ValidationResult):
-        reported.setdefault((results.value(r, SH.focusNode), results.value(r, SH.sourceShape)), set()).add(
-            results.value(r, SH.resultSeverity))
+class _Boundary:
+    """The boundary cases of one shapes graph and each engine's results on them, computed once."""
+
+    shapes: Graph | None = None
+    cases: Cases | None = None
+    results: dict = {}
+
+    @classmethod
+    def of(cls, engine: str, data: Graph, shapes: Graph, sources) -> tuple[Cases, object]:
+        if cls.shapes is not shapes:
+            cases = Cases(data, sources.union("ontology"))
+            for _node_shape, prop, target, path, constraint, value in property_constraints(shapes):
+                cases_for(cases, data, shapes, prop, target, path, constraint, value)
+            cls.shapes, cls.cases, cls.results = shapes, cases, {}
+        if engine not in cls.results:
+            cls.results[engine] = ENGINES[engine](cls.cases.graph, shapes)
+        return cls.cases, cls.results[engine]
+
+
+VIOLATION = "Violation"
+
+
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+def test_boundary_values_pass_and_near_misses_fail_as_violations(engine, data, shapes, sources):
+    cases, results = _Boundary.of(engine, data, shapes, sources)
+    reported = by_focus_and_shape(results)
+    key = lambda copy, prop: (str(copy), str(prop))  # noqa: E731
     problems = [f"{prop.split('#')[-1]}: {label} is reported" for copy, prop, label in cases.valid
-                if (copy, prop) in reported]
+                if key(copy, prop) in reported]
     problems += [f"{prop.split('#')[-1]}: {label} is not reported" for copy, prop, label in cases.invalid
-                 if (copy, prop) not in reported]
-    problems += [f"{prop.split('#')[-1]}: {label} is reported as {sorted(reported[(copy, prop)])}, not a Violation"
-                 for copy, prop, label in cases.invalid if reported.get((copy, prop), {SH.Violation}) != {SH.Violation}]
+                 if key(copy, prop) not in reported]
+    problems += [f"{prop.split('#')[-1]}: {label} is reported as {sorted(reported[key(copy, prop)])}, not a Violation"
+                 for copy, prop, label in cases.invalid if reported.get(key(copy, prop), {VIOLATION}) != {VIOLATION}]
     assert problems == []
     assert len(cases.valid) > 150 and len(cases.invalid) > 150
 
 
-def test_node_shape_fixtures_fail_as_violations(sources, shapes):
+def test_both_engines_give_the_same_results_on_every_boundary_case(data, shapes, sources):
+    """Not only the same shapes fail: the same focus, path, value, shape and severity, as often."""
+    _cases, reference = _Boundary.of("pyshacl", data, shapes, sources)
+    _cases, fast = _Boundary.of("sparql", data, shapes, sources)
+    assert difference(reference, fast) == []
+    assert sum(reference.values()) > 150
+
+
+def _fixture_graph(sources, fixture: Path) -> tuple[Graph, URIRef]:
+    text = fixture.read_text(encoding="utf-8")
+    graph = sources.union("ontology")
+    graph.parse(data=text, format="turtle")
+    return graph, URIRef(re.search(r"^# expect: (\S+)", text, re.M).group(1))
+
+
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+def test_node_shape_fixtures_fail_as_violations(engine, sources, shapes):
     for fixture in sorted(SHAPE_FIXTURES.glob("*.ttl")):
-        text = fixture.read_text(encoding="utf-8")
-        expected = URIRef(re.search(r"^# expect: (\S+)", text, re.M).group(1))
-        graph = sources.union("ontology")
-        graph.parse(data=text, format="turtle")
-        results = shacl_results(graph, shapes)
-        severities = {results.value(r, SH.resultSeverity) for r in results.subjects(RDF.type, SH.ValidationResult)
-                      if results.value(r, SH.sourceShape) == expected}
-        assert severities == {SH.Violation}, fixture.name
+        graph, expected = _fixture_graph(sources, fixture)
+        results = ENGINES[engine](graph, shapes)
+        severities = {severity for _focus, _path, _value, shape, severity in results if shape == str(expected)}
+        assert severities == {VIOLATION}, fixture.name
+
+
+def test_both_engines_give_the_same_results_on_every_node_shape_fixture(sources, shapes):
+    for fixture in sorted(SHAPE_FIXTURES.glob("*.ttl")):
+        graph, _expected = _fixture_graph(sources, fixture)
+        assert difference(ENGINES["pyshacl"](graph, shapes), ENGINES["sparql"](graph, shapes)) == [], fixture.name

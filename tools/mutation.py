@@ -47,7 +47,7 @@ MODULES = {
                "skip": {"cmd_query": "evaluates on a built dataset in the sandbox: test_cli.py, test_sandbox.py",
                         "_default_format": "needs a query result: test_cli.py",
                         "_confine": "the sandbox itself: test_sandbox.py"}},
-    "dataset/build.py": {"tests": ["tests/test_void.py"]},
+    "dataset/build.py": {"tests": ["tests/test_void.py", "tests/test_first_start.py"]},
     # The query check (SERVICE refusal): its own property tests, less the one that needs the app.
     "endpoint/querycheck.py": {"tests": ["tests/test_query_check_mutants.py", "tests/test_query_check.py",
                                     "-k", "not the_endpoint"]},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from natoasia.dataset.files import DUMPS, MANIFEST, SEARCH_INDEX, VOID_FILE
 from natoasia.dataset.search_index import write_index
 from natoasia.dataset.sources import SourceError, Sources, list_sources, load_sources
 from natoasia.namespaces import PREFIXES
-from natoasia.rdfio import canonical, serialize_quads, serialize_triples, sorted_triples
+from natoasia.rdfio import _sort_key, canonical, serialize_quads, serialize_triples, sorted_triples, to_ox
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 DUMPS_BASE = BASE + "dumps/"
@@ -39,37 +40,53 @@ class Dataset:
         return merged
 
 
-def assemble(sources: Sources, inferred: Graph) -> Dataset:
+def assemble(sources: Sources, inferred: Graph, graphs: dict[str, Graph] | None = None) -> Dataset:
     """Ontology, asserted facts, entailments and (if any) background knowledge as named graphs.
 
     Blank nodes are canonically labelled. The background graph holds only ``background/``: knowledge
     the article takes for granted never enters the facts graph, nor the article's entailments.
+    ``graphs`` holds the union of each kind of source where the caller already has it (``validate`` does).
     """
-    graphs = {
-        ONTOLOGY_GRAPH: canonical(sources.union("ontology")),
-        FACTS_GRAPH: canonical(sources.union("graph")),
+    graphs = graphs or {}
+
+    def union(kind: str) -> Graph:
+        return graphs[kind] if kind in graphs else sources.union(kind)
+
+    named = {
+        ONTOLOGY_GRAPH: canonical(union("ontology")),
+        FACTS_GRAPH: canonical(union("graph")),
         ENTAILMENTS_GRAPH: canonical(inferred),
     }
-    background = sources.union("background")
+    background = union("background")
     if len(background):
-        graphs[BACKGROUND_GRAPH] = canonical(background)
-    return Dataset(graphs=graphs)
+        named[BACKGROUND_GRAPH] = canonical(background)
+    return Dataset(graphs=named)
+
+
+def _keyed(graph: Graph) -> dict:
+    """The graph's triples as pyoxigraph triples, keyed by :func:`~natoasia.rdfio.sorted_triples`' order."""
+    return {tuple(_sort_key(t) for t in triple): ox.Triple(*(to_ox(t) for t in triple)) for triple in graph}
 
 
 def write_dataset(dataset: Dataset, out: Path, source_digest: str) -> dict:
-    """Write every dump, ``void.ttl`` and ``manifest.json`` into ``out``; return the manifest."""
+    """Write every dump, ``void.ttl`` and ``manifest.json`` into ``out``; return the manifest.
+
+    Each graph's triples are converted and ordered once; the union (each statement once, in the same
+    order as :func:`~natoasia.rdfio.sorted_triples` of the union graph) is merged from them.
+    """
     out.mkdir(parents=True, exist_ok=True)
+    keyed = {name: _keyed(graph) for name, graph in dataset.graphs.items()}
     quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(name))
-             for name in sorted(dataset.graphs) for t in sorted_triples(dataset.graphs[name])]
-    union = dataset.union()
-    triples = sorted_triples(union)
+             for name in sorted(keyed) for _key, t in sorted(keyed[name].items())]
+    merged = {key: t for triples in keyed.values() for key, t in triples.items()}
+    triples = [merged[key] for key in sorted(merged)]
     files = {}
     for name, fmt, media_type, named in DUMPS:
         data = serialize_quads(quads, fmt) if named else serialize_triples(triples, fmt)
         (out / name).write_bytes(data)
         files[name] = {"media_type": media_type, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
                        "triples": len(quads) if named else len(triples)}
-    void = void_description(dataset, union, files)
+    void = void_description(dataset, triples, files)
     (out / VOID_FILE).write_bytes(serialize_triples(sorted_triples(void), ox.RdfFormat.TURTLE))
     write_index(out / SEARCH_INDEX, triples)
     manifest = {"version": __version__, "sources": source_digest, "files": files,
@@ -78,8 +95,11 @@ def write_dataset(dataset: Dataset, out: Path, source_digest: str) -> dict:
     return manifest
 
 
-def void_description(dataset: Dataset, union: Graph, files: dict) -> Graph:
-    """A VoID description of the dataset, its named graphs and its dumps with their SHA-256."""
+def void_description(dataset: Dataset, union: list, files: dict) -> Graph:
+    """A VoID description of the dataset, its named graphs and its dumps with their SHA-256.
+
+    ``union`` is the union's triples, each once (pyoxigraph triples, as :func:`write_dataset` has them).
+    """
     g = Graph()
     ds = URIRef(DATASET_IRI)
     g.add((ds, RDF.type, VOID.Dataset))
@@ -117,29 +137,37 @@ def void_description(dataset: Dataset, union: Graph, files: dict) -> Graph:
     return g
 
 
-def _counts(g: Graph, ds: URIRef, union: Graph) -> None:
-    entities = {s for s in union.subjects() if isinstance(s, URIRef) and str(s).startswith(ID_NS) and "#" not in str(s)}
-    classes = set(union.objects(None, RDF.type))
+_RDF_TYPE = ox.NamedNode(str(RDF.type))
+
+
+def _counts(g: Graph, ds: URIRef, union: list) -> None:
+    subjects = {t.subject for t in union}
+    entities = {s for s in subjects if isinstance(s, ox.NamedNode) and s.value.startswith(ID_NS) and "#" not in s.value}
+    classes = {t.object for t in union if t.predicate == _RDF_TYPE}
     g.add((ds, VOID.triples, Literal(len(union), datatype=XSD.integer)))
     g.add((ds, VOID.entities, Literal(len(entities), datatype=XSD.integer)))
     g.add((ds, VOID.classes, Literal(len(classes), datatype=XSD.integer)))
-    g.add((ds, VOID.distinctSubjects, Literal(len(set(union.subjects())), datatype=XSD.integer)))
-    g.add((ds, VOID.properties, Literal(len(set(union.predicates())), datatype=XSD.integer)))
+    g.add((ds, VOID.distinctSubjects, Literal(len(subjects), datatype=XSD.integer)))
+    g.add((ds, VOID.properties, Literal(len({t.predicate for t in union}), datatype=XSD.integer)))
 
 
-def _vocabularies(union: Graph) -> set[str]:
-    used = {str(p) for p in union.predicates()} | {str(o) for o in union.objects(None, RDF.type)}
+def _vocabularies(union: list) -> set[str]:
+    used = {t.predicate.value for t in union} | {t.object.value for t in union if t.predicate == _RDF_TYPE}
     return {ns for prefix, ns in PREFIXES.items() if not ns.startswith(ID_NS) and any(i.startswith(ns) for i in used)}
 
 
-def build(out: Path, sources: Sources | None = None, inferred: Graph | None = None) -> dict:
-    """Build the dataset from the sources into ``out`` (computing the entailments if not given)."""
+def build(out: Path, sources: Sources | None = None, inferred: Graph | None = None,
+          graphs: dict[str, Graph] | None = None) -> dict:
+    """Build the dataset from the sources into ``out`` (computing the entailments if not given).
+
+    ``graphs`` is the union of each kind of source where the caller has it (:class:`Validation.graphs`).
+    """
     from natoasia.dataset.reasoning.owlrl_closure import entailments
 
     sources = sources or load_sources()
     if inferred is None:
         inferred, _ = entailments(sources.union("ontology", "graph"))
-    return write_dataset(assemble(sources, inferred), out, sources.digest())
+    return write_dataset(assemble(sources, inferred, graphs), out, sources.digest())
 
 
 def is_current(out: Path, sources: Sources) -> bool:
@@ -153,24 +181,46 @@ def is_current(out: Path, sources: Sources) -> bool:
 
 
 DEFAULT_BUILD_DIR = Path("build") / "dataset"
+#: Set to ``reference`` to make :func:`ensure_built` validate and reason with pySHACL and owlrl, as
+#: ``natoasia validate`` and ``natoasia build`` do (``bench/first_start_bench.py`` compares the two starts).
+ENGINES_VARIABLE = "NATOASIA_ENGINES"
+
+
+def first_start_engines() -> bool:
+    """Whether :func:`ensure_built` uses the fast engines: yes, unless ``NATOASIA_ENGINES=reference``.
+
+    Both pairs give the same findings and the same bytes (``tests/test_shacl_agreement.py``,
+    ``tests/test_rules.py``, ``tests/test_cli.py``); the fast pair takes a fraction of the time.
+    """
+    value = os.environ.get(ENGINES_VARIABLE, "fast").strip().lower()
+    if value not in ("fast", "reference"):
+        raise SourceError(ENGINES_VARIABLE, f"is {value!r}: say fast or reference")
+    return value == "fast"
 
 
 def ensure_built(out: Path = DEFAULT_BUILD_DIR) -> Path:
     """Validate and build the dataset into ``out`` unless it already holds a build of the current sources.
 
-    Raises :class:`~natoasia.dataset.sources.SourceError` when the sources do not conform: nothing is built or
-    served from a graph that fails validation.
+    The first start of ``natoasia serve`` or ``natoasia query`` on a fresh clone comes here: it validates
+    with the fast engines (:func:`first_start_engines`), which find what the reference engines find, and
+    builds once. Raises :class:`~natoasia.dataset.sources.SourceError` when the sources do not conform:
+    nothing is built or served from a graph that fails validation.
     """
+    from natoasia.dataset.checks.shacl_sparql import UnsupportedShape
     from natoasia.dataset.validate import validate
 
     if is_current(out, list_sources()):  # the digest is over the files' bytes: nothing to parse
         return out
+    fast = first_start_engines()
     sources = load_sources()
     if not is_current(out, sources):
-        result = validate(sources=sources)
+        try:
+            result = validate(sources=sources, fast=fast)
+        except UnsupportedShape:  # a shape the fast engine cannot run (a fork's): pySHACL can
+            result = validate(sources=sources, fast=False)
         if not result.conforms:
             violations = sum(f.severity == "Violation" for f in result.findings)
             raise SourceError(sources.root, f"the sources do not conform ({violations} violation(s)); "
                                             "nothing was built — run `natoasia validate` to see them")
-        build(out, sources=sources, inferred=result.inferred)
+        build(out, sources=sources, inferred=result.inferred, graphs=result.graphs)
     return out

@@ -22,12 +22,10 @@ Anything else in the ``sh:`` namespace on a shape (other targets, ``sh:node``, `
 shape, implicit class targets…) raises :class:`UnsupportedShape` when the shapes are compiled, so a new
 kind of constraint cannot be silently ignored.
 
-``sh:datatype`` checks the datatype and the well-formedness of the lexical form (by regular expression for
-the XSD types listed in :data:`_LEXICAL`). One deviation forced by the store: pyoxigraph stores a valid
-literal of a type derived from ``xsd:integer`` (``xsd:positiveInteger``, ``xsd:nonNegativeInteger``,
-``xsd:int``…) as ``xsd:integer``, so the original datatype is lost. A value checked against such a derived
-type is therefore accepted when its datatype is that type *or* ``xsd:integer`` and its value lies in the
-type's range; ``"5"^^xsd:integer`` passes ``sh:datatype xsd:nonNegativeInteger`` here, where pySHACL fails it.
+The validated store must hold its literals as written (:mod:`natoasia.dataset.checks.written`: pyoxigraph
+would store ``"160"^^xsd:nonNegativeInteger`` as ``"160"^^xsd:integer``); :func:`validate_graph` loads them
+so. ``sh:datatype`` then compares the datatype as written and whether the literal is well-typed as pySHACL
+judges it; comparisons (``sh:minInclusive``…, ``sh:lessThan``) read each literal back as its typed value.
 """
 
 from __future__ import annotations
@@ -40,14 +38,11 @@ from typing import Callable
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import SH, XSD
+from rdflib.namespace import SH
 from rdflib.term import Node
 
 from natoasia.dataset.checks.findings import VIOLATION, Finding
-from natoasia.rdfio import to_ox
-
-_XSD = str(XSD)
-_INTEGER = f"<{_XSD}integer>"
+from natoasia.dataset.checks.written import datatype_matches, lang_of, load_graph, value_of, written
 
 #: Predicates allowed on a shape that do not constrain anything (besides the constraints themselves).
 _COMMON = {RDF.type, SH.message, SH.severity, SH.name, SH.description, SH.order, SH.group, SH.deactivated}
@@ -55,29 +50,6 @@ _NODE_ONLY = {SH.targetClass, SH.property, SH["or"]}
 _PROPERTY_COMPONENTS = {SH.minCount, SH.maxCount, SH["class"], SH.datatype, SH.pattern, SH.flags,
                         SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive,
                         SH.minLength, SH.maxLength, SH.uniqueLang, SH["in"], SH.lessThan}
-
-#: Lexical forms of XSD datatypes (after pyoxigraph's canonicalisation), for the well-formedness check.
-_LEXICAL = {
-    "boolean": "^(true|false|1|0)$",
-    "decimal": "^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)$",
-    "float": "^([+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?INF|NaN)$",
-    "double": "^([+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?INF|NaN)$",
-    "gYear": "^-?([1-9][0-9]{3,}|0[0-9]{3})(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))?$",
-    "date": "^-?([1-9][0-9]{3,}|0[0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
-            "(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))?$",
-    "dateTime": "^-?([1-9][0-9]{3,}|0[0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
-                "T(([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]+)?|24:00:00(\\.0+)?)"
-                "(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))?$",
-}
-#: Types derived from xsd:integer, with their value range (None: unbounded).
-_INTEGER_TYPES = {
-    "integer": (None, None), "nonNegativeInteger": (0, None), "positiveInteger": (1, None),
-    "nonPositiveInteger": (None, 0), "negativeInteger": (None, -1),
-    "long": (-2**63, 2**63 - 1), "int": (-2**31, 2**31 - 1), "short": (-2**15, 2**15 - 1),
-    "byte": (-128, 127), "unsignedLong": (0, 2**64 - 1), "unsignedInt": (0, 2**32 - 1),
-    "unsignedShort": (0, 2**16 - 1), "unsignedByte": (0, 255),
-}
-
 
 class UnsupportedShape(ValueError):
     """The shapes graph uses SHACL features this validator does not implement."""
@@ -239,29 +211,6 @@ def _string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _datatype_ok(datatype: URIRef) -> str:
-    """A SPARQL boolean expression on ?v: ?v is a well-formed literal of ``datatype``."""
-    dt = str(datatype)
-    if dt == str(RDF.langString):
-        return 'isLiteral(?v) && LANG(?v) != ""'
-    if dt == _XSD + "string":
-        return f'isLiteral(?v) && LANG(?v) = "" && DATATYPE(?v) = <{dt}>'
-    local = dt[len(_XSD):] if dt.startswith(_XSD) else None
-    if local in _INTEGER_TYPES:
-        low, high = _INTEGER_TYPES[local]
-        checks = [f"(DATATYPE(?v) = <{dt}> || DATATYPE(?v) = {_INTEGER})",
-                  'REGEX(STR(?v), "^[+-]?[0-9]+$")']
-        if low is not None:
-            checks.append(f"{_INTEGER}(STR(?v)) >= {low}")
-        if high is not None:
-            checks.append(f"{_INTEGER}(STR(?v)) <= {high}")
-        return "isLiteral(?v) && " + " && ".join(checks)
-    check = f"isLiteral(?v) && DATATYPE(?v) = <{dt}>"
-    if local in _LEXICAL:
-        check += f" && REGEX(STR(?v), {_string(_LEXICAL[local])})"
-    return check
-
-
 def _value_violation(component, value, shape: PropertyShape, classes: Callable) -> str | None:
     """A FILTER (on ?v) true for a value node that violates ``component``; None if not value-based."""
     if component == SH["class"]:
@@ -270,13 +219,13 @@ def _value_violation(component, value, shape: PropertyShape, classes: Callable) 
             return "true"
         return f"NOT EXISTS {{ VALUES ?k {{ {' '.join(c.n3() for c in subclasses)} }} ?v a ?k }}"
     if component == SH.datatype:
-        return f"!COALESCE({_datatype_ok(value)}, false)"
+        return f"!COALESCE({datatype_matches(str(value))}, false)"
     if component == SH.pattern:
         flags = f", {_string(shape.flags)}" if shape.flags else ""
         return f"isBlank(?v) || !COALESCE(REGEX(STR(?v), {_string(str(value))}{flags}), false)"
     comparisons = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">", SH.maxExclusive: "<"}
     if component in comparisons:
-        return f"!COALESCE(?v {comparisons[component]} {value.n3()}, false)"
+        return f"!COALESCE({value_of('?v')} {comparisons[component]} {value.n3()}, false)"
     if component == SH.minLength:
         return f"isBlank(?v) || !COALESCE(STRLEN(STR(?v)) >= {value}, false)"
     if component == SH.maxLength:
@@ -284,7 +233,7 @@ def _value_violation(component, value, shape: PropertyShape, classes: Callable) 
     if component == SH["in"]:
         if not value:
             return "true"
-        return "!(" + " || ".join(f"sameTerm(?v, {member.n3()})" for member in value) + ")"
+        return "!(" + " || ".join(f"sameTerm(?v, {written(member)})" for member in value) + ")"
     return None
 
 
@@ -305,11 +254,11 @@ def constraint_query(focus: str, shape: PropertyShape, component, value, classes
     if component == SH.uniqueLang:
         if not value:
             return None
-        return (f"SELECT DISTINCT ?x (LANG(?v) AS ?lang) WHERE {{ {focus} ?x {path} ?v . ?x {path} ?w "
-                f'FILTER(!sameTerm(?v, ?w) && isLiteral(?v) && LANG(?v) != "" && LANG(?v) = LANG(?w)) }}')
-    if component == SH.lessThan:
-        return (f"SELECT DISTINCT ?x ?v WHERE {{ {focus} ?x {path} ?v . ?x {value.n3()} ?w "
-                f"FILTER(!COALESCE(?v < ?w, false)) }}")
+        return (f"SELECT DISTINCT ?x ({lang_of('?v')} AS ?lang) WHERE {{ {focus} ?x {path} ?v . ?x {path} ?w "
+                f'FILTER(!sameTerm(?v, ?w) && {lang_of("?v")} != "" && {lang_of("?v")} = {lang_of("?w")}) }}')
+    if component == SH.lessThan:  # one result per pair of values that is not in order
+        return (f"SELECT ?x ?v ?w WHERE {{ {focus} ?x {path} ?v . ?x {value.n3()} ?w "
+                f"FILTER(!COALESCE({value_of('?v')} < {value_of('?w')}, false)) }}")
     condition = _value_violation(component, value, shape, classes)
     if condition is None:
         raise UnsupportedShape([f"{_name(shape.node)}: {component}"])
@@ -321,9 +270,9 @@ def constraint_query(focus: str, shape: PropertyShape, component, value, classes
 # ---------------------------------------------------------------------------
 
 def _to_text(term) -> str:
-    if isinstance(term, ox.Literal):
-        return term.value
-    return term.value if isinstance(term, ox.NamedNode) else f"_:{term.value}"
+    """A term of a finding as pySHACL's results give it: an IRI, a literal's lexical form, a blank node's
+    label without ``_:`` (the label rdflib gave it, so that the finding can be placed in its file)."""
+    return term.value
 
 
 class _Classes:
@@ -349,14 +298,15 @@ class _Classes:
 
 
 def validate_store(store: ox.Store, shapes: Graph, graph=None,
-                   progress: Callable[[str], None] | None = None) -> list[Finding]:
+                   progress: Callable[[str], None] | None = None, compiled: list | None = None) -> list[Finding]:
     """Validate the default graph of ``store`` (or the named graph ``graph``) against ``shapes``.
 
     The validated graph must hold the ontology too (its ``rdfs:subClassOf`` triples decide targets and
-    ``sh:class``), as with pySHACL. ``progress`` is called with a line per node shape.
+    ``sh:class``), as with pySHACL, and its literals as written (:mod:`natoasia.dataset.checks.written`). ``progress`` is called with a line per node shape.
     Raises :class:`UnsupportedShape` before running anything if the shapes use unsupported features.
+    ``compiled`` is what :func:`compile_shapes` gave for ``shapes``, for callers that validate many graphs.
     """
-    node_shapes = compile_shapes(shapes)
+    node_shapes = compiled if compiled is not None else compile_shapes(shapes)
     options = {"default_graph": graph} if graph is not None else {}
 
     def run(query: str):
@@ -380,7 +330,7 @@ def validate_store(store: ox.Store, shapes: Graph, graph=None,
                     v = row["v"] if reports_value else None
                     findings.append(Finding(
                         check="shacl", severity=prop.severity, focus=_to_text(row["x"]), path=prop.path_text,
-                        value=_to_text(v) if v is not None else None, shape=_name(prop.node),
+                        value=_to_text(v) if v is not None else None, shape=str(prop.node),
                         message=prop.message))
         for members in node_shape.ors:
             failing = None
@@ -392,7 +342,7 @@ def validate_store(store: ox.Store, shapes: Graph, graph=None,
             for x in sorted(failing, key=str):
                 findings.append(Finding(
                     check="shacl", severity=node_shape.severity, focus=_to_text(x), value=_to_text(x),
-                    shape=_name(node_shape.node), message=node_shape.message))
+                    shape=str(node_shape.node), message=node_shape.message))
         if progress:
             progress(f"{number}/{len(node_shapes)} {_name(node_shape.node)}: "
                      f"{time.perf_counter() - start:.2f} s, {len(findings)} finding(s) so far")
@@ -421,8 +371,14 @@ def _failing_focus(run, focus: str, shape, classes) -> set:
     return failing
 
 
-def validate_graph(data: Graph, shapes: Graph) -> list[Finding]:
+def validate_graph(data: Graph, shapes: Graph, compiled: list | None = None) -> list[Finding]:
     """Validate an rdflib graph (ontology and facts together) by copying it into an in-memory store."""
+    return validate_graphs([data], shapes, compiled)
+
+
+def validate_graphs(graphs: list[Graph], shapes: Graph, compiled: list | None = None) -> list[Finding]:
+    """Validate the union of rdflib graphs (the ontology among them), copied into one in-memory store."""
     store = ox.Store()
-    store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in data)
-    return validate_store(store, shapes)
+    for graph in graphs:
+        load_graph(store, graph)
+    return validate_store(store, shapes, compiled=compiled)

@@ -330,13 +330,14 @@ class _Union:
             yield from graph.objects(subject, predicate)
 
 
-def rule_closure(ontology: Graph, data: Graph) -> tuple[Graph, list[Finding]]:
+def rule_closure(ontology: Graph, data: Graph, rules: CompiledRules | None = None) -> tuple[Graph, list[Finding]]:
     """The kept entailments of ``ontology`` + ``data`` and the consistency findings, like
     :func:`natoasia.dataset.reasoning.owlrl_closure.entailments` but with the compiled rules on pyoxigraph.
 
-    The schema axioms are read from ``ontology`` only; ``data`` may hold any facts.
+    The schema axioms are read from ``ontology`` only; ``data`` may hold any facts. ``rules`` is what
+    :func:`compile_rules` gave for ``ontology``, where the caller has it.
     """
-    rules = compile_rules(ontology)
+    rules = rules if rules is not None else compile_rules(ontology)
     store = ox.Store()
     load_graph(store, ontology)
     load_graph(store, data)
