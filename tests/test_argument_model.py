@@ -63,18 +63,20 @@ def test_a_facts_query_over_the_union_returns_no_proposed_party(store):
 
 def test_a_fact_takes_no_status_or_kind_from_a_position_set_against_it(store):
     """A position the article attributes to an actor and sets against a fact (s079, NATO circles discussing formal
-    contacts with India, against s078's "no formal interaction") stays a position: the fact does not cite its
+    contacts with India, in contrast to s078's "no formal interaction") stays a position: the fact does not cite its
     sentence for a concept that sentence attests (a status, kind, formality …)."""
     positions = PREFIX + """SELECT ?position ?fact WHERE {
       ?position a nat:Statement . ?fact a nat:Fact .
-      { ?position nat:conflictsWith ?fact } UNION { ?fact nat:conflictsWith ?position }
+      VALUES ?against { nat:conflictsWith nat:contrastsWith }
+      { ?position ?against ?fact } UNION { ?fact ?against ?position }
     }"""
     assert list(run_query(store, positions)), "the graph sets an attributed position against a fact"
     borrowed = PREFIX + """PREFIX prov: <http://www.w3.org/ns/prov#>
     SELECT DISTINCT ?fact ?value ?sentence WHERE {
       ?position a nat:Statement ; prov:wasDerivedFrom ?sentence .
       ?fact a nat:Fact ; prov:wasDerivedFrom ?sentence ; ?property ?value .
-      { ?position nat:conflictsWith ?fact } UNION { ?fact nat:conflictsWith ?position }
+      VALUES ?against { nat:conflictsWith nat:contrastsWith }
+      { ?position ?against ?fact } UNION { ?fact ?against ?position }
       ?value a nat:Concept ; nat:attestedBy ?sentence .
     }"""
     assert [tuple(str(row[v].value) for v in ("fact", "value", "sentence")) for row in run_query(store, borrowed)] == []
@@ -98,3 +100,63 @@ def test_content_properties_have_content_as_domain(data):
     for prop in (NAT.actingParty, NAT.withParty, NAT.action, NAT.actsOn, NAT.creates, NAT.changes,
                  NAT.describes, NAT.ascribes, NAT.similarTo, NAT.contentRegion, NAT.contentTime):
         assert data.value(prop, RDFS.domain) == NAT.Content, prop
+
+
+LOCAL = "https://w3id.org/natoasia/id/"
+
+
+def pairs(store, prop: str) -> set[tuple[str, str]]:
+    rows = run_query(store, PREFIX + f"SELECT ?a ?b WHERE {{ ?a nat:{prop} ?b }}")
+    return {(str(r["a"].value)[len(LOCAL):], str(r["b"].value)[len(LOCAL):]) for r in rows}
+
+
+def test_conflict_is_kept_for_the_counter_considerations_the_article_weighs(store):
+    """Issue 19: nat:conflictsWith (AIF CA) is a reason against, a rival explanation (s047: the ties might have
+    emerged anyway; s109: Europe and Asia differ, but some attributes of NATO may be relevant). A "but",
+    "however", "nevertheless" or "although" between two things the article holds both true is a contrast."""
+    assert pairs(store, "conflictsWith") == {
+        ("claim/nato-asia-ties-might-have-emerged-anyway", "claim/afghanistan-concerns-motivated-asian-connections"),
+        ("claim/nato-attributes-may-be-relevant", "claim/europe-asia-differences"),
+    }
+    contrasts = pairs(store, "contrastsWith")
+    assert ("statement/nato-circles-discuss-formal-contacts-india", "relationship/nato-india") in contrasts  # s079
+    assert ("statement/nato-door-open-south-korea", "statement/south-korea-prefers-limited-contribution") in contrasts  # s084
+    assert ("content/asymmetric-relations", "content/stabilising-afghanistan-shared-goal") in contrasts  # s092
+    assert not contrasts & pairs(store, "conflictsWith")
+
+
+def test_background_that_makes_a_claim_true_is_evidence_not_a_conflict(store):
+    """s025: forty years of planning for a hypothetical situation are what makes "catapulted into the real world" true."""
+    assert ("event/allied-planning-for-hypothetical-situation", "claim/bosnia-catapulted-nato-into-real-world") in \
+        pairs(store, "supports")
+    assert not {p for p in pairs(store, "conflictsWith") | pairs(store, "contrastsWith")
+                if "allied-planning-for-hypothetical-situation" in p[0] + p[1]}
+
+
+def test_supports_is_derived_from_link_nodes_and_never_asserted(sources, store):
+    """nat:supports comes only from nat:Support nodes (owl:propertyChainAxiom), each with a cue or the inference flag."""
+    assert list(sources.union("graph").subject_objects(NAT.supports)) == []
+    links = run_query(store, PREFIX + """SELECT ?e ?c WHERE { ?l a nat:Support ; nat:evidence ?e ; nat:supported ?c }""")
+    derived = pairs(store, "supports")
+    assert derived and derived == {(str(r["e"].value)[len(LOCAL):], str(r["c"].value)[len(LOCAL):]) for r in links}
+
+
+def test_no_evidence_link_the_article_does_not_draw(store):
+    """Issue 19: South Korea's support to separate US forces (s083) and India's interest in ties (s080) are no evidence
+    that every relationship is geared to Afghanistan (s091); what the country sections report without tying it to the
+    claim is flagged as the modeller's inference, not given a cue."""
+    geared = {e for e, c in pairs(store, "supports") if c == "claim/every-relationship-geared-to-afghanistan"}
+    assert "contribution/south-korea-medical-engineering-support" not in geared
+    assert "statement/india-interest-formal-ties-nato" not in geared
+    inferred = {str(r["e"].value)[len(LOCAL):] for r in run_query(store, PREFIX + """SELECT ?e WHERE {
+        ?l nat:isInference true ; nat:evidence ?e ; nat:supported <https://w3id.org/natoasia/id/claim/every-relationship-geared-to-afghanistan> }""")}
+    assert inferred == {"contribution/south-korea-troops-afghanistan", "contribution/singapore-contingent-afghanistan"}
+
+
+def test_cue_words_are_the_words_of_the_cue_sentence(store):
+    """A cue quotes the article: nat:cueWords occur in the cue sentence's text (spacing aside)."""
+    rows = list(run_query(store, PREFIX + """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        SELECT ?l ?words ?text WHERE { ?l nat:cueWords ?words ; nat:cue/rdf:value ?text }"""))
+    assert len(rows) >= 10
+    squeeze = lambda s: " ".join(s.split())  # noqa: E731
+    assert [str(r["l"].value) for r in rows if squeeze(r["words"].value) not in squeeze(r["text"].value)] == []

@@ -14,6 +14,8 @@ from natoasia.stores.embedded import run_query
 QUERIES = Path(__file__).resolve().parents[1] / "queries"
 CQ_FILES = sorted(QUERIES.glob("CQ*.rq"))
 QUESTIONS = Path(__file__).resolve().parents[2] / "shared" / "competency-questions.md"
+#: The questions the project added beyond the shared list (CQ36 on), in the same table format.
+OWN_QUESTIONS = QUERIES / "competency-questions.md"
 
 
 def rows_of(result) -> list[list[str]]:
@@ -29,12 +31,15 @@ def expected_rows(path: Path) -> tuple[list[str], list[list[str]]]:
         return header, [row + [""] * (len(header) - len(row)) for row in reader]
 
 
-def test_competency_questions_are_cq01_to_cq20_and_numbered_questions_up_to_cq35():
-    """CQ01-CQ20 are all there; the argument's questions CQ21-CQ35 are added one file pair at a time."""
+def test_competency_questions_are_cq01_to_cq20_and_numbered_questions_after_them():
+    """CQ01-CQ20 are all there; the argument's questions CQ21-CQ35 and the project's own from CQ36 are added one
+    file pair at a time, each of the project's own with its question in queries/competency-questions.md."""
     stems = [p.stem for p in CQ_FILES]
     assert [f"CQ{n:02d}" for n in range(1, 21)] == stems[:20]
-    assert all(re.fullmatch(r"CQ(\d\d)", s) and 1 <= int(s[2:]) <= 35 for s in stems)
+    assert all(re.fullmatch(r"CQ(\d\d)", s) and 1 <= int(s[2:]) for s in stems)
     assert all(p.with_suffix(".expected.tsv").is_file() for p in CQ_FILES)
+    own = set(re.findall(r"^\| (CQ\d\d) \|", OWN_QUESTIONS.read_text(encoding="utf-8"), re.M))
+    assert {s for s in stems if int(s[2:]) > 35} == own
 
 
 @pytest.mark.parametrize("query_file", CQ_FILES, ids=lambda p: p.stem)
@@ -63,8 +68,9 @@ def test_competency_query_states_its_question_and_is_structured(query_file):
 @pytest.mark.skipif(not QUESTIONS.is_file(), reason="../shared/competency-questions.md is not present")
 @pytest.mark.parametrize("query_file", CQ_FILES, ids=lambda p: p.stem)
 def test_competency_query_matches_the_shared_question(query_file):
-    """The comment repeats the question of ../shared/competency-questions.md."""
-    table = QUESTIONS.read_text(encoding="utf-8")
+    """The comment repeats the question of ../shared/competency-questions.md (or, from CQ36 on, of the project's
+    own queries/competency-questions.md)."""
+    table = QUESTIONS.read_text(encoding="utf-8") + OWN_QUESTIONS.read_text(encoding="utf-8")
     question = re.search(rf"^\| {query_file.stem} \| ([^|]+) \|", table, re.M).group(1).strip()
     first_line = query_file.read_text(encoding="utf-8").splitlines()[0]
     assert first_line.startswith(f"# {query_file.stem}: {question.split('?')[0].split(',')[0]}")

@@ -43,6 +43,18 @@ SEEDED_FAULTS = {
     "free-text-purpose": f"<{ID}contribution/japan-law-and-order-trust-fund> <{NAT}purpose> \"to strengthen police activities\"@en .",
     # the kind s003 says of the Cold War on the NATO–India relationship, which cites only s078 ("no formal interaction")
     "relationship-kind-unsaid": f"<{ID}relationship/nato-india> <{NAT}relationshipKind> <{ID}concept/relationship-kind/no-relationship> .",
+    # issue 19: a position without modality (s059's "had to think about" once read as NATO doing it)
+    "said-without-modality": f"<{ID}statement/seeded> a <{NAT}Statement> ; <{RDFS}label> \"seeded\"@en .",
+    # issue 19: a hand-asserted evidence link the article does not draw (South Korea's support to separate US
+    # forces as evidence that every relationship is geared to Afghanistan)
+    "support-without-cue": f"<{ID}contribution/south-korea-medical-engineering-support> <{NAT}supports> "
+                           f"<{ID}claim/every-relationship-geared-to-afghanistan> .",
+    # issue 19: a count only in a definition, with no number in the structure around it
+    "count-only-in-label": f"<{ID}country/japan> <{SKOS}definition> \"One of the seven seeded islands\"@en .",
+    # issue 19: s095's decision linked twice to the criticism it reacted to
+    "redundant-causal-link": f"<{ID}event/bucharest-decision-political-dialogue> <{NAT}occasionedBy> <{ID}event/contributors-raise-concerns> .",
+    # issue 19: a fourth research question where s008 announces three (s106's plan for a section)
+    "research-questions-out-of-order": f"<{ID}question/seeded> a <{NAT}ResearchQuestion> ; <{NAT}questionNumber> 4 .",
 }
 
 

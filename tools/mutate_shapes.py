@@ -34,7 +34,7 @@ from unittest import mock
 ROOT = Path(__file__).resolve().parents[1]
 SHAPES_FILE = ROOT / "shapes" / "natoasia-shapes.ttl"
 #: The test modules whose tests must catch a broken shape.
-SHAPE_TESTS = ("tests.test_shapes", "tests.test_shape_boundaries")
+SHAPE_TESTS = ("tests.test_shapes", "tests.test_shape_boundaries", "tests.test_argument_shapes")
 #: What a datatype is mutated into: a near type a careless edit would write.
 OTHER_DATATYPE = {"rdf:langString": "xsd:string", "xsd:string": "rdf:langString", "xsd:integer": "xsd:decimal",
                   "xsd:nonNegativeInteger": "xsd:integer", "xsd:positiveInteger": "xsd:nonNegativeInteger",
