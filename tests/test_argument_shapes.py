@@ -17,7 +17,7 @@ from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SH, XSD
 
 from natoasia.namespaces import NAT
-from natoasia.shacl import shacl_results
+from natoasia.dataset.checks.shacl import shacl_results
 
 ID = Namespace("https://w3id.org/natoasia/id/")
 SHAPES = Namespace("https://w3id.org/natoasia/shapes#")

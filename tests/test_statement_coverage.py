@@ -14,7 +14,7 @@ import dataclasses
 
 import pytest
 
-from natoasia.store import run_query
+from natoasia.stores.embedded import run_query
 from tools.argument_coverage import PREFIXES, Row, check, load, main, problems
 
 
