@@ -237,6 +237,19 @@ def test_values_read_as_a_reader_says_them(client, store):
         assert "is approximate" not in taken
 
 
+def test_what_an_assessment_says_is_shown_with_its_parts_under_it(client, store):
+    rows = list(run_query(store, PREFIXES + """SELECT ?s ?content ?action ?label WHERE {
+      ?x a nat:Assessment ; nat:hasContent ?content ; prov:wasDerivedFrom ?s .
+      ?content nat:action ?action . ?action rdfs:label ?label } ORDER BY ?s LIMIT 12"""))
+    assert rows
+    for row in rows:
+        html = taken_section(client.get("/id/sentence/" + row["s"].value.rsplit("/", 1)[-1],
+                                        headers={"Accept": "text/html"}).get_data(as_text=True))
+        content = "/id/" + row["content"].value[len(ID_NS):]
+        block = html.split(f'<span class="taken-kind">says</span> <a href="{content}">', 1)[1].split("</div>", 1)[0]
+        assert f'href="/id/{row["action"].value[len(ID_NS):]}">{row["label"].value}</a>' in unescape(block)
+
+
 def test_a_sentence_keeps_its_rdf_formats(client):
     turtle = client.get("/id/sentence/s045", headers={"Accept": "text/turtle"})
     assert turtle.status_code == 200 and turtle.mimetype == "text/turtle"

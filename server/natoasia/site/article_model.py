@@ -61,7 +61,7 @@ FIRST = tuple(NAT + p for p in (
     "hasContent", "action", "relationshipKind", "contributionKind", "partner", "withParty", "group", "organisation",
     "recipient", "target", "amount", "sizeQualifier", "deployedIn", "eventLocation", "hasTime", "startTime",
     "endTime", "contentTime", "status", "formality"))
-SAYS = {NAT + "hasContent": "says"}
+HAS_CONTENT = NAT + "hasContent"
 NUMBER_TYPES = {XSD + t for t in ("integer", "decimal", "nonNegativeInteger", "positiveInteger", "int", "long")}
 SENTENCE_ID = re.compile(r"s\d{3,4}")
 
@@ -119,6 +119,7 @@ class Node:
     kind: str | None  # the key of its mark (KINDS), None for content and named entities
     words: str  # its kind in words ("membership", "claim", "position attributed to an actor")
     values: list[tuple[str, list[Value]]] = field(default_factory=list)
+    says: list[Node] = field(default_factory=list)  # what an assessment or position says: its content, with parts
     part_of: list[Value] = field(default_factory=list)  # for content said here: the nodes it is part of
 
 
@@ -256,14 +257,16 @@ def build(select, local) -> Article:
             if row.get("class"):
                 classes[row["node"]].add(row["class"])
             cites[row["how"]][row["node"]].add(row["sentence"])
-    values, parents = _values(select, local)
+    values, parents, contents = _values(select, local)
 
-    def node(iri: str) -> Node:
+    def node(iri: str, parts: bool = True) -> Node:
         kind = mark_of(classes[iri], supers)
         specific = most_specific(classes[iri], supers)
         words = kind.singular if kind and specific == [NAT + kind.top] else \
             ", ".join(class_words.get(c, _local_words(c)) for c in specific) or "resource"
-        return Node(iri, local(iri), labels[iri], kind.key if kind else None, words, values.get(iri, []))
+        says = [node(c, False) for c in sorted(contents.get(iri, ()))] if parts else []
+        return Node(iri, local(iri), labels.get(iri) or _local_words(iri), kind.key if kind else None, words,
+                    values.get(iri, []), says)
 
     derived = defaultdict(list)
     for iri, where in cites["derived"].items():
@@ -293,11 +296,12 @@ def build(select, local) -> Article:
     return Article(document, sections, sentences, {s.id: s for s in sentences}, counts)
 
 
-def _values(select, local) -> tuple[dict[str, list], dict[str, set[str]]]:
-    """Each node's values in words, in reading order; and each node's parents (the nodes that point at it)."""
+def _values(select, local) -> tuple[dict[str, list], dict[str, set[str]], dict[str, set[str]]]:
+    """Each node's values in words, in reading order (what it says apart); each node's parents (the nodes that
+    point at it); and what each assessment or position says (its content nodes, ``nat:hasContent``)."""
     found: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     names: dict[str, str] = {}
-    approximate, parents = set(), defaultdict(set)
+    approximate, parents, contents = set(), defaultdict(set), defaultdict(set)
     rows = select(VALUES)
     for row in rows:
         if row["property"] == APPROXIMATE and row["value"] in ("true", "1"):
@@ -308,7 +312,10 @@ def _values(select, local) -> tuple[dict[str, list], dict[str, set[str]]]:
             continue
         if not row.get("datatype"):
             parents[row["value"]].add(row["node"])
-        names[prop] = SAYS.get(prop) or _words(row.get("propertyLabel") or _local_words(prop))
+        if prop == HAS_CONTENT:
+            contents[row["node"]].add(row["value"])
+            continue
+        names[prop] = _words(row.get("propertyLabel") or _local_words(prop))
         value = _say(row, row["node"] in approximate, local)
         if value not in found[row["node"]][prop]:
             found[row["node"]][prop].append(value)
@@ -316,7 +323,7 @@ def _values(select, local) -> tuple[dict[str, list], dict[str, set[str]]]:
     values = {node: [(names[p], sorted(vs, key=lambda v: v.text.lower()))
                      for p, vs in sorted(props.items(), key=lambda pv: (order.get(pv[0], len(order)), names[pv[0]]))]
               for node, props in found.items()}
-    return values, parents
+    return values, parents, contents
 
 
 def _carried_kind(iri: str, parents: dict[str, set[str]], classes, supers, depth: int = 8) -> str | None:
