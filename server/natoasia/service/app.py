@@ -16,6 +16,7 @@ from natoasia.endpoint import ops, sparql
 from natoasia.endpoint.engine import Engine
 from natoasia.endpoint.settings import Settings
 from natoasia.site import argument, browse, pages, resources, search
+from natoasia.site import article
 
 access = logging.getLogger("natoasia.access")
 #: Set (to anything but "" or "0") by the tests: a template naming something that does not exist fails
@@ -37,6 +38,7 @@ def create_app(settings: Settings, engine: Engine | None = None, start: bool = T
 
     for blueprint in (sparql.bp, ops.bp, resources.bp, pages.bp, search.bp, browse.bp, argument.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(article.bp)
 
     @app.before_request
     def _clock():

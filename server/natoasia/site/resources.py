@@ -11,6 +11,7 @@ from flask import Blueprint, Response, redirect, render_template, request
 
 from natoasia.endpoint.negotiation import choose
 from natoasia.endpoint.protocol import ProtocolError, QueryRequest
+from natoasia.site.article import sentence_page
 from natoasia.site.descriptions import Describer
 from natoasia.site.links import engine, local, public_base
 
@@ -46,6 +47,9 @@ def resource(rest: str):
                         "application/ld+json, application/n-triples and application/rdf+xml\n",
                         status=406, mimetype="text/plain")
     graph_type = "application/n-triples" if media_type == "text/html" else media_type
+    page = sentence_page(iri) if media_type == "text/html" and name.startswith("sentence/") else None
+    if page is not None:  # a sentence reads as its place in the article and what the graph took from it
+        return _document(Response(page), name, media_type)
     try:
         outcome = engine().describe(iri, graph_type)
     except ProtocolError as exc:
@@ -59,6 +63,11 @@ def resource(rest: str):
         response = Response(render_template("resource.html", page=page, query=query, path="/id/" + name))
     else:
         response = Response(outcome.body, content_type=media_type)
+    return _document(response, name, media_type)
+
+
+def _document(response: Response, name: str, media_type: str) -> Response:
+    """A resource's document with the headers naming its format and alternates."""
     response.headers["Content-Location"] = f"/id/{name}.{EXTENSION_OF[media_type]}"
     response.headers["Link"] = alternates("/id/" + name)
     response.vary.add("Accept")
