@@ -1,0 +1,304 @@
+"""Reading the index: :class:`SearchIndex` answers a reader's text with results grouped by kind.
+
+A search looks for every word first. When no resource has them all, it corrects the words that match nothing
+("Afganistan" → "Afghanistan") and looks again; then it looks for any of the words. When only a few have
+them all, those come first and the results with some of the words follow. Within a group, a resource named
+exactly as searched comes first, then those with every word, then by BM25, doubled where the words stand
+close together ("Asian-Pacific NATO" for "Asian NATO").
+
+Each group's rows lie together in row order, so a group's matches are counted by rowid range, and only the
+first :data:`WINDOW` of them are ranked: the work of one search is bounded by the number of groups times the
+window, whatever the size of the index.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from natoasia.dataset.search_index.rows import GROUP_KEYS
+from natoasia.dataset.search_index.text import (STOP_WORDS, TOKENIZER, Query, SearchError, allowed_distance,
+                                                edit_distance, fold, trigrams, words)
+from natoasia.dataset.search_index.write import COLUMNS
+
+PAGE_SIZE = 20
+#: How many of a group's hits a search shows before the reader asks for the group (more for the first group).
+PER_GROUP, FIRST_GROUP = 3, 5
+#: Fewer results than this with every word, and results with some of the words follow them.
+FEW = 10
+#: How many matches of one group, in row order, are ranked by BM25 (about 15 µs each); a search matching
+#: more is too broad for finer ranking to matter.
+WINDOW = 300
+#: Words at most this many words apart count as close together.
+NEAR = 4
+#: BM25 weights per column of :data:`~natoasia.dataset.search_index.write.COLUMNS`: names weigh most, then
+#: other names, what the graph says about the resource, the text of the sentence (or of the sentences a fact
+#: was taken from), and the names brought in from what it names.
+WEIGHTS = {"label": 10.0, "alt": 6.0, "about": 2.0, "body": 1.5, "names": 1.0}
+_BM25 = "bm25(search, " + ", ".join(str(WEIGHTS.get(c, 0.0)) for c in COLUMNS) + ")"
+#: Groups shown after all others whatever their score: the ontology's terms are for modellers.
+LAST = ("terms", "other")
+#: How much a group's best score counts when groups are ordered: the sentences say again, in the article's
+#: words, what the facts and claims found with them say.
+GROUP_PRIOR = {"sentences": 0.6}
+#: How many words sharing trigrams with a misspelt word are read per trigram, and compared with it.
+GRAM_ROWS, CANDIDATES = 400, 60
+#: Markers put around matches (the site escapes the text, then turns them into marks); control characters,
+#: so they never occur in the data.
+OPEN, CLOSE = "\x02", "\x03"
+_COLUMN = {c: n for n, c in enumerate(COLUMNS)}
+
+
+@dataclass
+class Hit:
+    """One result: the resource, its group and type in words, and its text with the matches marked."""
+
+    rowid: int
+    group: str
+    score: float
+    matched: int  # how many of the words (phrases) searched for it has
+    complete: bool  # it has every one
+    iri: str = ""
+    cls: str = ""
+    type: str = ""
+    cites: str = ""
+    label: str = ""
+    alt: str = ""
+    text: str = ""
+    about: str = ""
+    exact: bool = False  # it is named exactly as searched
+
+    def rank(self) -> tuple:
+        return not self.exact, -self.matched, self.score * GROUP_PRIOR.get(self.group, 1.0)
+
+
+@dataclass
+class Group:
+    """The hits of one group, best first, and how many resources of the group match."""
+
+    key: str
+    title: str
+    count: int
+    hits: list[Hit] = field(default_factory=list)
+
+
+@dataclass
+class Answer:
+    """What a search found: the query as read, the one searched for (corrected words), how the words matched
+    (``all``: every result has every word; ``some``: the few that do are in ``groups``, those with some of
+    the words in ``partial``; ``any``: none has them all; ``none``), the groups in the order they are shown,
+    and the corrected text, if words were corrected."""
+
+    query: Query
+    searched: Query
+    match: str
+    groups: list[Group]
+    partial: list[Group] = field(default_factory=list)
+    suggestion: str | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(group.count for group in self.groups + self.partial)
+
+    @property
+    def hits(self) -> list[Hit]:
+        return [hit for group in self.groups + self.partial for hit in group.hits]
+
+
+class SearchIndex:
+    """A read-only connection to the index, opened once and shared by the request threads."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
+                                   check_same_thread=False)
+        self.groups = {key: (title, first, last) for key, title, first, last
+                       in self._db.execute("SELECT key, title, first, last FROM groups")}
+        self.titles = {key: self.groups[key][0] for key in GROUP_KEYS if key in self.groups}
+        self._stems = _Stemmer()
+
+    def search(self, text: str, group: str | None = None, limit: int = PAGE_SIZE, offset: int = 0) -> Answer:
+        """The answer to ``text``: every group with its best :data:`PER_GROUP` hits (:data:`FIRST_GROUP` for the
+        first), the groups ordered by their best hit; or, with ``group``, one page (``limit`` hits from
+        ``offset``) of that group's hits, those with every word first."""
+        if group is not None and group not in GROUP_KEYS:
+            raise SearchError(f"group must be one of {', '.join(GROUP_KEYS)}, not {group!r}")
+        if offset + limit > WINDOW:
+            raise SearchError(f"only the first {WINDOW} results of a group can be paged through; "
+                              "search for more words")
+        with self._lock:
+            query = Query.read(text, self._stems)
+            searched, match, sections = self._match(query)
+            if group is not None:
+                whole = dict(sections[0][0]) if match in ("all", "some") else {}
+                some = sections[-1][0] if match in ("some", "any") else {}
+                n = whole.get(group, 0) + some.get(group, 0)
+                groups = [[Group(group, self.titles[group], n,
+                                 self._page(searched, group, whole.get(group, 0), some.get(group, 0), limit, offset))]
+                          if n else []]
+            else:
+                groups = [[Group(k, self.titles[k], counts[k], self._ranked(searched, fts, k, counts[k], FIRST_GROUP, 0))
+                           for k in self.titles if counts.get(k)] for counts, fts in sections]
+            self._fill(searched, [hit for section in groups for g in section for hit in g.hits])
+        for n, section in enumerate(groups):
+            for g in section:
+                g.hits.sort(key=Hit.rank)
+            if group is None:
+                section.sort(key=lambda g: (g.key in LAST, g.hits[0].rank(), GROUP_KEYS.index(g.key)))
+                for m, g in enumerate(section):
+                    del g.hits[FIRST_GROUP if n == m == 0 else PER_GROUP:]
+        return Answer(query, searched, match, groups[0] if groups else [], groups[1] if len(groups) > 1 else [],
+                      searched.text if searched is not query else None)
+
+    def _match(self, query: Query) -> tuple[Query, str, list[tuple[dict[str, int], str]]]:
+        """How to search: the query searched (with misspelt words corrected, when that finds resources with every
+        word), how its words match, and the sections of the answer, each as its counts per group and its FTS5
+        query: every word; every word, then some of them; any of them; or nothing."""
+        complete = self._counts(query.all_words())
+        if not complete:
+            corrections = self._corrections(query)
+            corrected = query.replaced(corrections) if corrections else None
+            complete = self._counts(corrected.all_words()) if corrected else {}
+            query = corrected if complete else query
+        if sum(complete.values()) >= FEW or (complete and len(query.phrases) == 1):
+            return query, "all", [(complete, query.all_words())]
+        partial = self._counts(self._partial(query)) if len(query.phrases) > 1 else {}
+        if complete:
+            return query, "some", [(complete, query.all_words()), (partial, self._partial(query))]
+        if partial:
+            return query, "any", [(partial, query.any_word())]
+        return query, "none", []
+
+    @staticmethod
+    def _partial(searched: Query) -> str:
+        """The FTS5 query of the rows with some but not all of the words."""
+        return f"({searched.any_word()}) NOT ({searched.all_words()})"
+
+    def _counts(self, fts: str) -> dict[str, int]:
+        """How many rows of each group match ``fts`` (groups without a match left out)."""
+        counts = {}
+        for key, (_, first, last) in self.groups.items():
+            n = self._db.execute("SELECT count(*) FROM search WHERE search MATCH ? AND rowid BETWEEN ? AND ?",
+                                 (fts, first, last)).fetchone()[0]
+            if n:
+                counts[key] = n
+        return counts
+
+    def _page(self, searched: Query, key: str, complete: int, partial: int, limit: int, offset: int) -> list[Hit]:
+        """One page of a group: its resources with every word, then those with some of them."""
+        hits = []
+        if offset < complete:
+            hits = self._ranked(searched, searched.all_words(), key, complete, min(limit, complete - offset), offset)
+        if partial and len(hits) < limit:
+            hits += self._ranked(searched, self._partial(searched), key, partial, limit - len(hits),
+                                 max(0, offset - complete))
+        return hits
+
+    def _ranked(self, searched: Query, fts: str, key: str, count: int, limit: int, offset: int) -> list[Hit]:
+        """One page of a group's matches of ``fts``, best first, among the first :data:`WINDOW` in row order:
+        those with more of the words first, then by BM25, doubled where the words stand close together."""
+        _, first, last = self.groups[key]
+        if count > WINDOW:
+            last = self._db.execute("SELECT rowid FROM search WHERE search MATCH ? AND rowid BETWEEN ? AND ?"
+                                    " ORDER BY rowid LIMIT 1 OFFSET ?", (fts, first, last, WINDOW)).fetchone()[0] - 1
+        within, parameters = "rowid IN (SELECT rowid FROM search WHERE search MATCH ? AND rowid BETWEEN ? AND ?)", []
+        phrases = searched.phrase_queries()
+        close = "0"
+        if len(phrases) > 1:
+            close = within
+            parameters += [f"NEAR({' '.join(phrases)}, {NEAR})", first, last]
+        matched = str(len(phrases))
+        if len(phrases) > 1 and fts != searched.all_words():  # how many of the words each row has
+            matched = " + ".join([f"({within})"] * len(phrases))
+            for phrase in phrases:
+                parameters += [phrase, first, last]
+        rows = self._db.execute(
+            f"SELECT rowid, {_BM25} * (CASE WHEN {close} THEN 2 ELSE 1 END) AS score, {matched} AS matched"
+            " FROM search WHERE search MATCH ? AND rowid BETWEEN ? AND ? ORDER BY matched DESC, score, rowid"
+            " LIMIT ? OFFSET ?", (*parameters, fts, first, last, limit, offset)).fetchall()
+        return [Hit(rowid, key, score, n, n == len(phrases)) for rowid, score, n in rows]
+
+    def _fill(self, searched: Query, hits: list[Hit]) -> None:
+        """Fill in the hits' columns, with the matches marked (FTS5's own highlighting, so that stems and
+        prefixes are marked as they matched), and find those named exactly as searched."""
+        if not hits:
+            return
+        by_rowid = {hit.rowid: hit for hit in hits}
+        marks = ", ".join(f"highlight(search, {_COLUMN[c]}, '{OPEN}', '{CLOSE}')" for c in ("label", "alt", "body"))
+        rows = self._db.execute(
+            f"SELECT rowid, iri, cls, type, cites, {marks}, snippet(search, {_COLUMN['about']}, '{OPEN}',"
+            f" '{CLOSE}', '…', 12) FROM search WHERE search MATCH ? AND rowid IN ({', '.join('?' * len(hits))})",
+            (searched.any_word(), *by_rowid)).fetchall()
+        wanted = _name_words(searched.text)
+        for rowid, iri, cls, type_, cites, label, alt, body, about in rows:
+            hit = by_rowid[rowid]
+            hit.iri, hit.cls, hit.type, hit.cites = iri, cls, type_, cites
+            hit.label, hit.alt, hit.text, hit.about = label, alt, body, about if OPEN in about else ""
+            hit.exact = any(_name_words(name) == wanted for name in [label, *alt.split(" · ")] if name)
+
+    def _corrections(self, query: Query) -> dict[str, str]:
+        """Folded word → the nearest indexed word, for each word of the query that matches nothing."""
+        corrections = {}
+        for phrase in query.phrases:
+            for word in phrase:
+                folded = fold(word)
+                if (allowed_distance(folded) == 0 or not folded.isalpha() or folded in STOP_WORDS
+                        or self._db.execute("SELECT 1 FROM search WHERE search MATCH ? LIMIT 1",
+                                            (query.phrase((word,)),)).fetchone()):
+                    continue
+                nearest = self._nearest(folded)
+                if nearest:
+                    corrections[folded] = nearest
+        return corrections
+
+    def _nearest(self, word: str) -> str | None:
+        """The indexed word nearest to ``word`` within :func:`allowed_distance` edits: fewest edits, then the
+        longest common beginning, then the most rows; in its usual spelling."""
+        bound = allowed_distance(word)
+        shared: Counter = Counter()
+        for gram in trigrams(word):
+            shared.update(w for (w,) in self._db.execute(
+                "SELECT word FROM trigrams WHERE gram = ? AND length BETWEEN ? AND ? LIMIT ?",
+                (gram, len(word) - bound, len(word) + bound, GRAM_ROWS)))
+        best = None
+        for candidate, _ in sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:CANDIDATES]:
+            distance = edit_distance(word, candidate, bound)
+            if distance > bound:
+                continue
+            shown, rows = self._db.execute("SELECT shown, rows FROM vocabulary WHERE word = ?", (candidate,)).fetchone()
+            common = next((i for i, (a, b) in enumerate(zip(word, candidate)) if a != b), min(len(word), len(candidate)))
+            key = (distance, -common, -rows, candidate)
+            if best is None or key < best[0]:
+                best = (key, shown)
+        return best[1] if best else None
+
+    def close(self) -> None:
+        self._db.close()
+        self._stems.close()
+
+
+class _Stemmer:
+    """What a word becomes in the index: the index's own tokenizer, run on an in-memory table (no file is
+    opened, so it works after the process has given up file access)."""
+
+    def __init__(self):
+        self._db = sqlite3.connect(":memory:", check_same_thread=False)
+        self._db.execute(f"CREATE VIRTUAL TABLE word USING fts5(text, tokenize = '{TOKENIZER}')")
+        self._db.execute("CREATE VIRTUAL TABLE term USING fts5vocab(word, 'instance')")
+
+    def __call__(self, word: str) -> str:
+        self._db.execute("DELETE FROM word")
+        self._db.execute("INSERT INTO word (text) VALUES (?)", (word,))
+        return " ".join(term for (term,) in self._db.execute("SELECT term FROM term ORDER BY offset"))
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _name_words(text: str) -> tuple[str, ...]:
+    """The words of a name or a search that tell it apart: folded, common words left out."""
+    return tuple(w for w in (fold(w) for w in words(text)) if w not in STOP_WORDS)
