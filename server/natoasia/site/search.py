@@ -107,7 +107,7 @@ def _present(answer: Answer, section: list) -> list[dict]:
                 kinds.setdefault(kind["href"], kind)
             named = OPEN in hit.label or OPEN in hit.alt
             # a sentence shows its text; a fact or claim shows its sentence only when its name did not match
-            text = hit.text if group.key == "sentences" or (not named and OPEN in hit.text) else ""
+            text = hit.snippet if group.key == "sentences" or (not named and OPEN in hit.snippet) else ""
             hits.append({"iri": hit.iri, "group": group.key, "kind": KINDS.get(group.key, "resource"),
                          "type": hit.type, "href": href, "label": hit.label, "alt": hit.alt, "text": text,
                          "body": hit.text, "about": hit.about if not (named or text) else "", "cites": hit.cites or None,

@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from natoasia.dataset.search_index.rows import GROUP_KEYS
-from natoasia.dataset.search_index.text import (STOP_WORDS, TOKENIZER, Query, SearchError, allowed_distance,
-                                                edit_distance, fold, trigrams, words)
+from natoasia.dataset.search_index.spelling import Speller, Stemmer
+from natoasia.dataset.search_index.text import STOP_WORDS, Query, SearchError, fold, words
 from natoasia.dataset.search_index.write import COLUMNS
 
 PAGE_SIZE = 20
@@ -32,6 +31,8 @@ FEW = 10
 #: How many matches of one group, in row order, are ranked by BM25 (about 15 µs each); a search matching
 #: more is too broad for finer ranking to matter.
 WINDOW = 300
+#: How many words of the sentences a fact or claim was taken from are shown around the matches.
+SNIPPET_WORDS = 32
 #: Words at most this many words apart count as close together.
 NEAR = 4
 #: BM25 weights per column of :data:`~natoasia.dataset.search_index.write.COLUMNS`: names weigh most, then
@@ -44,8 +45,6 @@ LAST = ("terms", "other")
 #: How much a group's best score counts when groups are ordered: the sentences say again, in the article's
 #: words, what the facts and claims found with them say.
 GROUP_PRIOR = {"sentences": 0.6}
-#: How many words sharing trigrams with a misspelt word are read per trigram, and compared with it.
-GRAM_ROWS, CANDIDATES = 400, 60
 #: Markers put around matches (the site escapes the text, then turns them into marks); control characters,
 #: so they never occur in the data.
 OPEN, CLOSE = "\x02", "\x03"
@@ -68,6 +67,7 @@ class Hit:
     label: str = ""
     alt: str = ""
     text: str = ""
+    snippet: str = ""
     about: str = ""
     exact: bool = False  # it is named exactly as searched
 
@@ -119,7 +119,8 @@ class SearchIndex:
         self.groups = {key: (title, first, last) for key, title, first, last
                        in self._db.execute("SELECT key, title, first, last FROM groups")}
         self.titles = {key: self.groups[key][0] for key in GROUP_KEYS if key in self.groups}
-        self._stems = _Stemmer()
+        self._stems = Stemmer()
+        self._speller = Speller(self._db)
 
     def search(self, text: str, group: str | None = None, limit: int = PAGE_SIZE, offset: int = 0) -> Answer:
         """The answer to ``text``: every group with its best :data:`PER_GROUP` hits (:data:`FIRST_GROUP` for the
@@ -160,7 +161,7 @@ class SearchIndex:
         query: every word; every word, then some of them; any of them; or nothing."""
         complete = self._counts(query.all_words())
         if not complete:
-            corrections = self._corrections(query)
+            corrections = self._speller.corrections(query)
             corrected = query.replaced(corrections) if corrections else None
             complete = self._counts(corrected.all_words()) if corrected else {}
             query = corrected if complete else query
@@ -229,74 +230,23 @@ class SearchIndex:
             return
         by_rowid = {hit.rowid: hit for hit in hits}
         marks = ", ".join(f"highlight(search, {_COLUMN[c]}, '{OPEN}', '{CLOSE}')" for c in ("label", "alt", "body"))
+        snippets = ", ".join(f"snippet(search, {_COLUMN[c]}, '{OPEN}', '{CLOSE}', '…', {n})"
+                             for c, n in (("body", SNIPPET_WORDS), ("about", 12)))
         rows = self._db.execute(
-            f"SELECT rowid, iri, cls, type, cites, {marks}, snippet(search, {_COLUMN['about']}, '{OPEN}',"
-            f" '{CLOSE}', '…', 12) FROM search WHERE search MATCH ? AND rowid IN ({', '.join('?' * len(hits))})",
-            (searched.any_word(), *by_rowid)).fetchall()
+            f"SELECT rowid, iri, grp, cls, type, cites, {marks}, {snippets} FROM search WHERE search MATCH ?"
+            f" AND rowid IN ({', '.join('?' * len(hits))})", (searched.any_word(), *by_rowid)).fetchall()
         wanted = _name_words(searched.text)
-        for rowid, iri, cls, type_, cites, label, alt, body, about in rows:
+        for rowid, iri, grp, cls, type_, cites, label, alt, body, body_part, about in rows:
             hit = by_rowid[rowid]
             hit.iri, hit.cls, hit.type, hit.cites = iri, cls, type_, cites
-            hit.label, hit.alt, hit.text, hit.about = label, alt, body, about if OPEN in about else ""
+            hit.label, hit.alt, hit.about = label, alt, about if OPEN in about else ""
+            hit.text = body if grp == "sentences" else ""  # a sentence's text, whole
+            hit.snippet = body_part  # the part of a sentence, or of a fact's sentences, where the words match
             hit.exact = any(_name_words(name) == wanted for name in [label, *alt.split(" · ")] if name)
-
-    def _corrections(self, query: Query) -> dict[str, str]:
-        """Folded word → the nearest indexed word, for each word of the query that matches nothing."""
-        corrections = {}
-        for phrase in query.phrases:
-            for word in phrase:
-                folded = fold(word)
-                if (allowed_distance(folded) == 0 or not folded.isalpha() or folded in STOP_WORDS
-                        or self._db.execute("SELECT 1 FROM search WHERE search MATCH ? LIMIT 1",
-                                            (query.phrase((word,)),)).fetchone()):
-                    continue
-                nearest = self._nearest(folded)
-                if nearest:
-                    corrections[folded] = nearest
-        return corrections
-
-    def _nearest(self, word: str) -> str | None:
-        """The indexed word nearest to ``word`` within :func:`allowed_distance` edits: fewest edits, then the
-        longest common beginning, then the most rows; in its usual spelling."""
-        bound = allowed_distance(word)
-        shared: Counter = Counter()
-        for gram in trigrams(word):
-            shared.update(w for (w,) in self._db.execute(
-                "SELECT word FROM trigrams WHERE gram = ? AND length BETWEEN ? AND ? LIMIT ?",
-                (gram, len(word) - bound, len(word) + bound, GRAM_ROWS)))
-        best = None
-        for candidate, _ in sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:CANDIDATES]:
-            distance = edit_distance(word, candidate, bound)
-            if distance > bound:
-                continue
-            shown, rows = self._db.execute("SELECT shown, rows FROM vocabulary WHERE word = ?", (candidate,)).fetchone()
-            common = next((i for i, (a, b) in enumerate(zip(word, candidate)) if a != b), min(len(word), len(candidate)))
-            key = (distance, -common, -rows, candidate)
-            if best is None or key < best[0]:
-                best = (key, shown)
-        return best[1] if best else None
 
     def close(self) -> None:
         self._db.close()
         self._stems.close()
-
-
-class _Stemmer:
-    """What a word becomes in the index: the index's own tokenizer, run on an in-memory table (no file is
-    opened, so it works after the process has given up file access)."""
-
-    def __init__(self):
-        self._db = sqlite3.connect(":memory:", check_same_thread=False)
-        self._db.execute(f"CREATE VIRTUAL TABLE word USING fts5(text, tokenize = '{TOKENIZER}')")
-        self._db.execute("CREATE VIRTUAL TABLE term USING fts5vocab(word, 'instance')")
-
-    def __call__(self, word: str) -> str:
-        self._db.execute("DELETE FROM word")
-        self._db.execute("INSERT INTO word (text) VALUES (?)", (word,))
-        return " ".join(term for (term,) in self._db.execute("SELECT term FROM term ORDER BY offset"))
-
-    def close(self) -> None:
-        self._db.close()
 
 
 def _name_words(text: str) -> tuple[str, ...]:

@@ -70,6 +70,13 @@ GROUPS = (
     Group("other", "Other resources", ()),
 )
 GROUP_KEYS = tuple(group.key for group in GROUPS)
+_OWL = "http://www.w3.org/2002/07/owl#"
+#: The type in words of a resource none of the project's classes describes (the ontology's own terms, concept
+#: schemes, dates), from the standard class it has.
+OTHER_TYPES = {_OWL + "Class": "class", _OWL + "ObjectProperty": "relation", _OWL + "DatatypeProperty": "attribute",
+               _OWL + "AnnotationProperty": "annotation", _SKOS + "ConceptScheme": "list of concepts",
+               _SKOS + "Concept": "concept", _TIME + "Instant": "date", _TIME + "ProperInterval": "period",
+               _TIME + "Interval": "period", _TIME + "TemporalEntity": "time"}
 
 
 @dataclass(frozen=True)
@@ -254,7 +261,8 @@ def index_rows(triples: Iterable) -> list[Row]:
             continue  # searched as part of what says it
         classes = graph.classes(iri)
         cls = graph.specific_class(classes)
-        type_words = " · ".join(sorted(graph.labels[cls])) if cls else ""
+        type_words = (" · ".join(sorted(graph.labels[cls])) if cls
+                      else next((OTHER_TYPES[t] for t in sorted(graph.types[iri]) if t in OTHER_TYPES), ""))
         label, alt = sorted(graph.labels[iri]), sorted(graph.alts[iri])
         if SENTENCE in classes:  # its text, and the names of what the graph took from it ("Seoul" → South Korea)
             body = graph.values.get(iri, "")
