@@ -71,6 +71,8 @@ SAMPLE = [
     _t(_iri("operation/isaf"), LABEL, "International Security Assistance Force"),
     _t(_iri("operation/isaf"), ALT, "ISAF"),
     _t(_iri("concept/troops"), LABEL, "troops"),
+    _t(_iri("concept/police"), LABEL, "police activities"),
+    _t(_iri("group/makers"), LABEL, "policy makers"),
     _t(_iri("contribution/singapore"), TYPE, _nat("Contribution")),
     _t(_iri("contribution/singapore"), LABEL, "Singapore: very small contingent deployed in Afghanistan"),
     _t(_iri("contribution/singapore"), _nat("contributionKind"), _iri("concept/troops")),
@@ -131,6 +133,8 @@ def test_words_match_whatever_their_ending_and_short_stems_match_whole(sample):
     assert "country/singapore" in _iris(sample.search("singap"))  # a beginning
     assert "sentence/s003" in _iris(sample.search("ties"))
     assert "sentence/s002" not in _iris(sample.search("ties"))  # "ties" is "ti", which must not find "time"
+    assert _iris(sample.search("police")) == ["concept/police"]  # a whole word: not "policy"
+    assert set(_iris(sample.search("polici"))) == {"group/makers"}  # "policy" and "policies" are "polici"
 
 
 def test_results_are_grouped_by_kind_from_the_classes_and_typed_in_words(sample):
@@ -164,6 +168,12 @@ def test_every_word_first_then_any_word(sample):
     answer = sample.search("Singapore Kébèk")
     assert answer.match == "any" and answer.groups and set(_iris(answer)) >= {"country/quebec", "country/singapore"}
     assert _with_every_word(sample.search("Singapore contingent")) == ["contribution/singapore"]
+
+
+def test_words_nothing_has_are_left_out_and_named(sample):
+    answer = sample.search("Singapore zzzz contingent")
+    assert answer.searched.missing == ("zzzz",) and answer.suggestion is None
+    assert _with_every_word(answer) == ["contribution/singapore"]
 
 
 def test_when_few_results_have_every_word_results_with_some_of_them_follow(sample):
@@ -284,6 +294,8 @@ def test_the_page_says_when_not_every_word_matched_and_what_was_corrected(client
     assert 'Did you mean\n  <a href="/search?q=Afghanistan">Afghanistan</a>?' in html
     html = unescape(client.get("/search?q=who+pays+for+police+in+Afghanistan").get_data(as_text=True))
     assert "Left out as too common: who, for, in." in html and "Did you mean" not in html
+    assert "No result has “pays”; showing results for “police Afghanistan”." in html
+    assert html.index("/id/contribution/japan-law-and-order-trust-fund") < html.index("With some of the words")
 
 
 def test_search_pages_through_a_group(client):

@@ -83,15 +83,19 @@ def note(answer: Answer) -> str | None:
     asked, searched = answer.query.shown, answer.searched.shown
     if answer.match == "none":
         return f"No result has “{asked}”."
-    if answer.match == "all" and answer.suggestion:
-        return f"No result has “{asked}”; showing results for “{searched}”."
+    said = []
+    if answer.suggestion:
+        said.append(f"No result has “{asked}”; showing results for “{searched}”.")
+    elif answer.searched.missing:
+        missing = ", ".join(f"“{m}”" for m in answer.searched.missing)
+        said.append(f"No result has {missing}; showing results for “{searched}”.")
     if answer.match == "any":
-        return f"No result has all of “{searched}”; showing results with any of them."
-    if answer.match == "some":
+        said.append(f"No result has all of “{searched}”; showing results with any of them.")
+    elif answer.match == "some":
         count = sum(g.count for g in answer.groups)
-        return (f"Only {count} result{'s have' if count != 1 else ' has'} all of “{searched}”; results with some of "
-                "the words follow them.")
-    return None
+        said.append(f"Only {count} result{'s have' if count != 1 else ' has'} all of “{searched}”; results with some "
+                    "of the words follow them.")
+    return " ".join(said) or None
 
 
 def _present(answer: Answer, section: list) -> list[dict]:
@@ -156,7 +160,7 @@ def search_page():
     index: SearchIndex | None = current_app.extensions.get("natoasia.search")
     try:
         if request.args.get("format") not in (None, "", "json", "html"):
-            raise SearchError(f"format must be json or html, not {request.args['format']!r}")
+            raise SearchError(f"format must be json or html, not {request.args['format'][:40]!r}")
         group = request.args.get("group") or None
         if group is not None and group not in GROUP_KEYS:
             raise SearchError(f"group must be one of {', '.join(GROUP_KEYS)}, not {group[:40]!r}")

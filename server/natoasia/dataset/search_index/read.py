@@ -3,8 +3,8 @@
 A search looks for every word first. When no resource has them all, it corrects the words that match nothing
 ("Afganistan" → "Afghanistan") and looks again; then it looks for any of the words. When only a few have
 them all, those come first and the results with some of the words follow. Within a group, a resource named
-exactly as searched comes first, then those with every word, then by BM25, doubled where the words stand
-close together ("Asian-Pacific NATO" for "Asian NATO").
+exactly as searched comes first, then those with more of the words, then by BM25 (names weigh most). Groups
+are ordered by their best hit; the ontology's terms come last.
 
 Each group's rows lie together in row order, so a group's matches are counted by rowid range, and only the
 first :data:`WINDOW` of them are ranked: the work of one search is bounded by the number of groups times the
@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from natoasia.dataset.search_index.rows import GROUP_KEYS
 from natoasia.dataset.search_index.spelling import Speller, Stemmer
-from natoasia.dataset.search_index.text import STOP_WORDS, Query, SearchError, fold, words
+from natoasia.dataset.search_index.text import STOP_WORDS, Query, SearchError, fold, long_enough, words
 from natoasia.dataset.search_index.write import COLUMNS
 
 PAGE_SIZE = 20
@@ -28,13 +29,12 @@ PAGE_SIZE = 20
 PER_GROUP, FIRST_GROUP = 3, 5
 #: Fewer results than this with every word, and results with some of the words follow them.
 FEW = 10
-#: How many matches of one group, in row order, are ranked by BM25 (about 15 µs each); a search matching
-#: more is too broad for finer ranking to matter.
-WINDOW = 300
+#: How many matches of one group, in row order (most referred to first), are ranked by BM25 (about 15 µs
+#: each); a search matching more is too broad for finer ranking to matter. The results with only some of the
+#: words, shown after those with every word, are ranked within a shorter window.
+WINDOW, SOME_WINDOW = 100, 50
 #: How many words of the sentences a fact or claim was taken from are shown around the matches.
 SNIPPET_WORDS = 32
-#: Words at most this many words apart count as close together.
-NEAR = 4
 #: BM25 weights per column of :data:`~natoasia.dataset.search_index.write.COLUMNS`: names weigh most, then
 #: other names, what the graph says about the resource, the text of the sentence (or of the sentences a fact
 #: was taken from), and the names brought in from what it names.
@@ -121,6 +121,7 @@ class SearchIndex:
         self.titles = {key: self.groups[key][0] for key in GROUP_KEYS if key in self.groups}
         self._stems = Stemmer()
         self._speller = Speller(self._db)
+        self._whole = lru_cache(maxsize=4096)(self._whole_word)
 
     def search(self, text: str, group: str | None = None, limit: int = PAGE_SIZE, offset: int = 0) -> Answer:
         """The answer to ``text``: every group with its best :data:`PER_GROUP` hits (:data:`FIRST_GROUP` for the
@@ -132,8 +133,8 @@ class SearchIndex:
             raise SearchError(f"only the first {WINDOW} results of a group can be paged through; "
                               "search for more words")
         with self._lock:
-            query = Query.read(text, self._stems)
-            searched, match, sections = self._match(query)
+            query = Query.read(text, self._prefix)
+            searched, match, sections, corrected = self._match(query)
             if group is not None:
                 whole = dict(sections[0][0]) if match in ("all", "some") else {}
                 some = sections[-1][0] if match in ("some", "any") else {}
@@ -142,8 +143,9 @@ class SearchIndex:
                                  self._page(searched, group, whole.get(group, 0), some.get(group, 0), limit, offset))]
                           if n else []]
             else:
-                groups = [[Group(k, self.titles[k], counts[k], self._ranked(searched, fts, k, counts[k], FIRST_GROUP, 0))
-                           for k in self.titles if counts.get(k)] for counts, fts in sections]
+                groups = [[Group(k, self.titles[k], counts[k], self._ranked(
+                    searched, fts, k, counts[k], FIRST_GROUP, 0, SOME_WINDOW if (match, n) == ("some", 1) else WINDOW))
+                           for k in self.titles if counts.get(k)] for n, (counts, fts) in enumerate(sections)]
             self._fill(searched, [hit for section in groups for g in section for hit in g.hits])
         for n, section in enumerate(groups):
             for g in section:
@@ -153,26 +155,51 @@ class SearchIndex:
                 for m, g in enumerate(section):
                     del g.hits[FIRST_GROUP if n == m == 0 else PER_GROUP:]
         return Answer(query, searched, match, groups[0] if groups else [], groups[1] if len(groups) > 1 else [],
-                      searched.text if searched is not query else None)
+                      searched.text if corrected else None)
 
-    def _match(self, query: Query) -> tuple[Query, str, list[tuple[dict[str, int], str]]]:
+    def _prefix(self, word: str) -> bool:
+        """Whether ``word`` matches as the beginning of longer words: only when it is not a whole word of the
+        index ("police" must not find "policy"; "singap" finds Singapore) and its stem is long enough."""
+        return long_enough(self._stems(word), word) and not self._whole(word)
+
+    def _whole_word(self, word: str) -> bool:
+        return self._db.execute("SELECT 1 FROM search WHERE search MATCH ? LIMIT 1", (f'"{word}"',)).fetchone() is not None
+
+    def _match(self, query: Query) -> tuple[Query, str, list[tuple[dict[str, int], str]], bool]:
         """How to search: the query searched (with misspelt words corrected, when that finds resources with every
-        word), how its words match, and the sections of the answer, each as its counts per group and its FTS5
-        query: every word; every word, then some of them; any of them; or nothing."""
-        complete = self._counts(query.all_words())
+        word; without the words nothing has), how its words match, the sections of the answer, each as its counts
+        per group and its FTS5 query (every word; every word, then some of them; any of them; or nothing), and
+        whether words were corrected."""
+        complete, corrected = self._counts(query.all_words()), False
         if not complete:
             corrections = self._speller.corrections(query)
-            corrected = query.replaced(corrections) if corrections else None
-            complete = self._counts(corrected.all_words()) if corrected else {}
-            query = corrected if complete else query
-        if sum(complete.values()) >= FEW or (complete and len(query.phrases) == 1):
-            return query, "all", [(complete, query.all_words())]
+            if corrections:
+                complete = self._counts(query.replaced(corrections).all_words())
+                corrected = bool(complete)
+                query = query.replaced(corrections) if corrected else query
+        if not complete and len(query.phrases) > 1:  # leave out what nothing has ("Missing: …")
+            unmatched = {p for p in query.phrases if not self._db.execute(
+                "SELECT 1 FROM search WHERE search MATCH ? LIMIT 1", (query.phrase(p),)).fetchone()}
+            if unmatched and len(unmatched) < len(query.phrases):
+                query = query.without(unmatched)
+                complete = self._counts(query.all_words())
+        if sum(complete.values()) >= FEW or (complete and (len(query.phrases) == 1 or self._named(query))):
+            return query, "all", [(complete, query.all_words())], corrected
         partial = self._counts(self._partial(query)) if len(query.phrases) > 1 else {}
         if complete:
-            return query, "some", [(complete, query.all_words()), (partial, self._partial(query))]
+            return query, "some", [(complete, query.all_words()), (partial, self._partial(query))], corrected
         if partial:
-            return query, "any", [(partial, query.any_word())]
-        return query, "none", []
+            return query, "any", [(partial, query.any_word())], corrected
+        return query, "none", [], corrected
+
+    def _named(self, query: Query) -> bool:
+        """Whether a resource with every word (there are fewer than :data:`FEW`) is named exactly as searched:
+        then what has only some of the words is not what the reader is looking for."""
+        wanted = _name_words(query.text)
+        return any(_name_words(name) == wanted
+                   for label, alt in self._db.execute("SELECT label, alt FROM search WHERE search MATCH ? LIMIT ?",
+                                                      (query.all_words(), FEW))
+                   for name in [label, *alt.split(" · ")] if name)
 
     @staticmethod
     def _partial(searched: Query) -> str:
@@ -199,29 +226,25 @@ class SearchIndex:
                                  max(0, offset - complete))
         return hits
 
-    def _ranked(self, searched: Query, fts: str, key: str, count: int, limit: int, offset: int) -> list[Hit]:
-        """One page of a group's matches of ``fts``, best first, among the first :data:`WINDOW` in row order:
-        those with more of the words first, then by BM25, doubled where the words stand close together."""
+    def _ranked(self, searched: Query, fts: str, key: str, count: int, limit: int, offset: int,
+                window: int = WINDOW) -> list[Hit]:
+        """One page of a group's matches of ``fts``, best first, among the first ``window`` in row order: those
+        with more of the words first, then by BM25."""
         _, first, last = self.groups[key]
-        if count > WINDOW:
+        if count > window:
             last = self._db.execute("SELECT rowid FROM search WHERE search MATCH ? AND rowid BETWEEN ? AND ?"
-                                    " ORDER BY rowid LIMIT 1 OFFSET ?", (fts, first, last, WINDOW)).fetchone()[0] - 1
-        within, parameters = "rowid IN (SELECT rowid FROM search WHERE search MATCH ? AND rowid BETWEEN ? AND ?)", []
+                                    " ORDER BY rowid LIMIT 1 OFFSET ?", (fts, first, last, window)).fetchone()[0] - 1
         phrases = searched.phrase_queries()
-        close = "0"
-        if len(phrases) > 1:
-            close = within
-            parameters += [f"NEAR({' '.join(phrases)}, {NEAR})", first, last]
-        matched = str(len(phrases))
-        if len(phrases) > 1 and fts != searched.all_words():  # how many of the words each row has
-            matched = " + ".join([f"({within})"] * len(phrases))
-            for phrase in phrases:
-                parameters += [phrase, first, last]
+        matched, parameters = str(len(phrases) if fts == searched.all_words() else 1), []
+        if len(phrases) > 2 and fts != searched.all_words():  # how many of the words each row has (of two: one)
+            matched = " + ".join(["(rowid IN (SELECT rowid FROM search WHERE search MATCH ? AND rowid BETWEEN ? AND ?))"]
+                                 * len(phrases))
+            parameters = [value for phrase in phrases for value in (phrase, first, last)]
         rows = self._db.execute(
-            f"SELECT rowid, {_BM25} * (CASE WHEN {close} THEN 2 ELSE 1 END) AS score, {matched} AS matched"
-            " FROM search WHERE search MATCH ? AND rowid BETWEEN ? AND ? ORDER BY matched DESC, score, rowid"
-            " LIMIT ? OFFSET ?", (*parameters, fts, first, last, limit, offset)).fetchall()
-        return [Hit(rowid, key, score, n, n == len(phrases)) for rowid, score, n in rows]
+            f"SELECT rowid, {_BM25} AS score, {matched} AS matched FROM search WHERE search MATCH ?"
+            " AND rowid BETWEEN ? AND ? ORDER BY matched DESC, score, rowid LIMIT ? OFFSET ?",
+            (*parameters, fts, first, last, limit, offset)).fetchall()
+        return [Hit(rowid, key, score, n, fts == searched.all_words()) for rowid, score, n in rows]
 
     def _fill(self, searched: Query, hits: list[Hit]) -> None:
         """Fill in the hits' columns, with the matches marked (FTS5's own highlighting, so that stems and

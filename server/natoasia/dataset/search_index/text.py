@@ -1,10 +1,11 @@
 """A reader's search text as FTS5 queries, and the word-level helpers the index and its reader share.
 
 The text is split into words (letters and digits); words joined by punctuation ("9/11", "Asia-Pacific") stay
-together as a phrase. A word matches every word with the same Porter stem ("troops" finds "troop"), and, when
-its stem has four or more letters, every word whose stem starts with it ("singap" finds Singapore); a shorter
-stem matches whole ("ties" is "ti", which must not find "time"), and so do numbers. Common English words are
-left out when other words remain. Nothing the reader types is ever read as FTS5 syntax: each word is quoted.
+together as a phrase. A word matches every word with the same Porter stem ("troops" finds "troop"); a word
+that is not a whole word of the index matches as a beginning ("singap" finds Singapore) when its stem has four
+or more letters (the index decides, see :class:`~natoasia.dataset.search_index.read.SearchIndex`): "police"
+must not find "policy", nor "ties" ("ti") "time". Common English words are left out when other words remain.
+Nothing the reader types is ever read as FTS5 syntax: each word is quoted.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Callable
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 12
-#: A word whose stem has at least this many letters also matches the words whose stems start with it.
+#: A word whose stem has at least this many letters may match as the beginning of longer words.
 MIN_PREFIX_STEM = 4
 #: The index's tokenizer: Porter stems over Unicode words without diacritics.
 TOKENIZER = "porter unicode61 remove_diacritics 2"
@@ -48,12 +49,14 @@ class Query:
     text: str
     phrases: tuple[tuple[str, ...], ...]
     dropped: tuple[str, ...]
-    stem: Callable[[str], str] = field(default=fold, compare=False, repr=False)
+    prefix: Callable[[str], bool] = field(default=lambda word: long_enough(fold(word), word), compare=False,
+                                          repr=False)
+    missing: tuple[str, ...] = ()  # phrases left out because nothing has them
 
     @classmethod
-    def read(cls, text: str, stem: Callable[[str], str] = fold) -> "Query":
-        """Read ``text``, with ``stem`` telling what a word becomes in the index; raises :class:`SearchError`
-        for text too long, without words, or with too many."""
+    def read(cls, text: str, prefix: Callable[[str], bool] | None = None) -> "Query":
+        """Read ``text``, with ``prefix`` telling which words match as beginnings of longer words; raises
+        :class:`SearchError` for text too long, without words, or with too many."""
         if len(text) > MAX_QUERY_CHARS:
             raise SearchError(f"the search text is {len(text)} characters long; the limit is {MAX_QUERY_CHARS}")
         chunks = [tuple(words(chunk)) for chunk in text.split()]
@@ -67,12 +70,18 @@ class Query:
         if not kept:  # only common words: look for them after all
             kept = chunks
         dropped = tuple(chunk[0] for chunk in chunks if chunk not in kept)
-        return cls(text, tuple(kept), dropped, stem)
+        return cls(text, tuple(kept), dropped, *([prefix] if prefix else []))
 
     def replaced(self, corrections: dict[str, str]) -> "Query":
         """The same query with some words (folded) replaced by others."""
         phrases = tuple(tuple(corrections.get(fold(w), w) for w in phrase) for phrase in self.phrases)
-        return Query(" ".join(" ".join(phrase) for phrase in phrases), phrases, self.dropped, self.stem)
+        return Query(" ".join(" ".join(phrase) for phrase in phrases), phrases, self.dropped, self.prefix, self.missing)
+
+    def without(self, unmatched: set[tuple[str, ...]]) -> "Query":
+        """The same query without some of its phrases (those nothing has), which it remembers as missing."""
+        phrases = tuple(p for p in self.phrases if p not in unmatched)
+        return Query(" ".join(" ".join(phrase) for phrase in phrases), phrases, self.dropped, self.prefix,
+                     self.missing + tuple(" ".join(p) for p in self.phrases if p in unmatched))
 
     @property
     def shown(self) -> str:
@@ -80,9 +89,8 @@ class Query:
         return " ".join("-".join(phrase) if len(phrase) > 1 else phrase[0] for phrase in self.phrases)
 
     def phrase(self, phrase: tuple[str, ...]) -> str:
-        """One phrase as FTS5 syntax: each word quoted, and a prefix where its stem is long enough."""
-        return " + ".join(f'"{word}"' + ("*" if len(self.stem(word)) >= MIN_PREFIX_STEM and not word.isdigit()
-                                         else "") for word in phrase)
+        """One phrase as FTS5 syntax: each word quoted, and a prefix where it is to match as a beginning."""
+        return " + ".join(f'"{word}"' + ("*" if self.prefix(word) else "") for word in phrase)
 
     def phrase_queries(self) -> list[str]:
         return [self.phrase(phrase) for phrase in self.phrases]
@@ -94,6 +102,11 @@ class Query:
     def any_word(self) -> str:
         """The FTS5 query matching rows that have at least one phrase."""
         return " OR ".join(self.phrase_queries())
+
+
+def long_enough(stem: str, word: str) -> bool:
+    """Whether a word may match as a beginning: its stem is long enough and it is not a number."""
+    return len(stem) >= MIN_PREFIX_STEM and not word.isdigit()
 
 
 def edit_distance(a: str, b: str, bound: int) -> int:
