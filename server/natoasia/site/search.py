@@ -98,6 +98,11 @@ def note(answer: Answer) -> str | None:
     return " ".join(said) or None
 
 
+def _marked_words(text: str) -> set[str]:
+    """The words of index text that are marked as matches, case-folded."""
+    return {word.casefold() for part in text.split(OPEN)[1:] for word in part.split(CLOSE, 1)[0].split()}
+
+
 def _present(answer: Answer, section: list) -> list[dict]:
     """The groups of one section of an answer with their hits, links and counts, as the template and the JSON
     show them."""
@@ -109,12 +114,14 @@ def _present(answer: Answer, section: list) -> list[dict]:
             kind = kind_link(hit.cls, hit.type) if hit.cls else None
             if kind:
                 kinds.setdefault(kind["href"], kind)
-            named = OPEN in hit.label or OPEN in hit.alt
-            # a sentence shows its text; a fact or claim shows its sentence only when its name did not match
-            text = hit.snippet if group.key == "sentences" or (not named and OPEN in hit.snippet) else ""
+            named = _marked_words(hit.label) | _marked_words(hit.alt)
+            # a sentence shows its text; a fact or claim shows its sentence, and what the graph says about it,
+            # only where they match words that its name does not
+            text = hit.snippet if group.key == "sentences" or _marked_words(hit.snippet) - named else ""
             hits.append({"iri": hit.iri, "group": group.key, "kind": KINDS.get(group.key, "resource"),
                          "type": hit.type, "href": href, "label": hit.label, "alt": hit.alt, "text": text,
-                         "body": hit.text, "about": hit.about if not (named or text) else "", "cites": hit.cites or None,
+                         "body": hit.text, "about": hit.about if not text and _marked_words(hit.about) - named else "",
+                         "cites": hit.cites or None,
                          "cites_href": local(hit.cites) if hit.cites else None,
                          "cites_id": hit.cites.rsplit("/", 1)[-1] if hit.cites else None, "complete": hit.complete,
                          "facts": resource_link(hit.iri) if group.key not in KINDS else None})

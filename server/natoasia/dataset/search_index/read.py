@@ -6,9 +6,10 @@ them all, those come first and the results with some of the words follow. Within
 exactly as searched comes first, then those with more of the words, then by BM25 (names weigh most). Groups
 are ordered by their best hit; the ontology's terms come last.
 
-Each group's rows lie together in row order, so a group's matches are counted by rowid range, and only the
-first :data:`WINDOW` of them are ranked: the work of one search is bounded by the number of groups times the
-window, whatever the size of the index.
+Each group has its own FTS5 table, whose rows are stored most referred to first; a group's matches are counted
+there, and only the first :data:`WINDOW` of them in row order are ranked: the ranking of one search is bounded
+by the number of groups times the window, whatever the size of the index, and counting (and BM25's document
+frequencies) reads each match once.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 from natoasia.dataset.search_index.rows import GROUP_KEYS
 from natoasia.dataset.search_index.spelling import Speller, Stemmer
 from natoasia.dataset.search_index.text import STOP_WORDS, Query, SearchError, fold, long_enough, words
-from natoasia.dataset.search_index.write import COLUMNS
+from natoasia.dataset.search_index.write import COLUMNS, table
 
 PAGE_SIZE = 20
 #: How many of a group's hits a search shows before the reader asks for the group (more for the first group).
@@ -39,10 +40,10 @@ SNIPPET_WORDS = 32
 #: other names, what the graph says about the resource, the text of the sentence (or of the sentences a fact
 #: was taken from), and the names brought in from what it names.
 WEIGHTS = {"label": 10.0, "alt": 6.0, "about": 2.0, "body": 1.5, "names": 1.0}
-_BM25 = "bm25(search, " + ", ".join(str(WEIGHTS.get(c, 0.0)) for c in COLUMNS) + ")"
+_BM25 = "bm25({table}, " + ", ".join(str(WEIGHTS.get(c, 0.0)) for c in COLUMNS) + ")"
 #: Groups shown after all others whatever their score: the ontology's terms are for modellers.
 LAST = ("terms", "other")
-#: How much a group's best score counts when groups are ordered: the sentences say again, in the article's
+#: How much a group's best hit counts when groups are ordered: the sentences say again, in the article's
 #: words, what the facts and claims found with them say.
 GROUP_PRIOR = {"sentences": 0.6}
 #: Markers put around matches (the site escapes the text, then turns them into marks); control characters,
@@ -72,7 +73,17 @@ class Hit:
     exact: bool = False  # it is named exactly as searched
 
     def rank(self) -> tuple:
-        return not self.exact, -self.matched, self.score * GROUP_PRIOR.get(self.group, 1.0)
+        """Where the hit stands in its group: named exactly as searched, then by how many of the words it has,
+        then by BM25 (within the group's own table)."""
+        return not self.exact, -self.matched, self.score
+
+    def standing(self) -> tuple:
+        """Where the hit stands among the best hits of other groups. BM25 scores of different tables do not
+        compare (each counts its words' frequencies in its own table), so the share of each text that the
+        matches make up, weighted as BM25 weighs the columns, takes their place."""
+        share = sum(WEIGHTS[column] * _marked_share(text) for column, text in
+                    (("label", self.label), ("alt", self.alt), ("about", self.about), ("body", self.text or self.snippet)))
+        return not self.exact, -self.matched, -share * GROUP_PRIOR.get(self.group, 1.0)
 
 
 @dataclass
@@ -116,12 +127,11 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
                                    check_same_thread=False)
-        self.groups = {key: (title, first, last) for key, title, first, last
-                       in self._db.execute("SELECT key, title, first, last FROM groups")}
-        self.titles = {key: self.groups[key][0] for key in GROUP_KEYS if key in self.groups}
+        present = {key: title for key, title in self._db.execute("SELECT key, title FROM groups")}
+        self.titles = {key: present[key] for key in GROUP_KEYS if key in present}
         self._stems = Stemmer()
-        self._speller = Speller(self._db)
-        self._whole = lru_cache(maxsize=4096)(self._whole_word)
+        self._speller = Speller(self._db, self._has)
+        self._whole = lru_cache(maxsize=4096)(lambda word: self._has(f'"{word}"'))
 
     def search(self, text: str, group: str | None = None, limit: int = PAGE_SIZE, offset: int = 0) -> Answer:
         """The answer to ``text``: every group with its best :data:`PER_GROUP` hits (:data:`FIRST_GROUP` for the
@@ -146,24 +156,28 @@ class SearchIndex:
                 groups = [[Group(k, self.titles[k], counts[k], self._ranked(
                     searched, fts, k, counts[k], FIRST_GROUP, 0, SOME_WINDOW if (match, n) == ("some", 1) else WINDOW))
                            for k in self.titles if counts.get(k)] for n, (counts, fts) in enumerate(sections)]
-            self._fill(searched, [hit for section in groups for g in section for hit in g.hits])
+            for section in groups:
+                for g in section:
+                    self._fill(searched, g)
         for n, section in enumerate(groups):
             for g in section:
                 g.hits.sort(key=Hit.rank)
             if group is None:
-                section.sort(key=lambda g: (g.key in LAST, g.hits[0].rank(), GROUP_KEYS.index(g.key)))
+                section.sort(key=lambda g: (g.key in LAST, g.hits[0].standing(), GROUP_KEYS.index(g.key)))
                 for m, g in enumerate(section):
                     del g.hits[FIRST_GROUP if n == m == 0 else PER_GROUP:]
         return Answer(query, searched, match, groups[0] if groups else [], groups[1] if len(groups) > 1 else [],
                       searched.text if corrected else None)
 
+    def _has(self, fts: str) -> bool:
+        """Whether any resource matches ``fts``."""
+        return any(self._db.execute(f"SELECT 1 FROM {table(key)} WHERE {table(key)} MATCH ? LIMIT 1",
+                                    (fts,)).fetchone() for key in self.titles)
+
     def _prefix(self, word: str) -> bool:
         """Whether ``word`` matches as the beginning of longer words: only when it is not a whole word of the
         index ("police" must not find "policy"; "singap" finds Singapore) and its stem is long enough."""
         return long_enough(self._stems(word), word) and not self._whole(word)
-
-    def _whole_word(self, word: str) -> bool:
-        return self._db.execute("SELECT 1 FROM search WHERE search MATCH ? LIMIT 1", (f'"{word}"',)).fetchone() is not None
 
     def _match(self, query: Query) -> tuple[Query, str, list[tuple[dict[str, int], str]], bool]:
         """How to search: the query searched (with misspelt words corrected, when that finds resources with every
@@ -178,12 +192,11 @@ class SearchIndex:
                 corrected = bool(complete)
                 query = query.replaced(corrections) if corrected else query
         if not complete and len(query.phrases) > 1:  # leave out what nothing has ("Missing: …")
-            unmatched = {p for p in query.phrases if not self._db.execute(
-                "SELECT 1 FROM search WHERE search MATCH ? LIMIT 1", (query.phrase(p),)).fetchone()}
+            unmatched = {p for p in query.phrases if not self._has(query.phrase(p))}
             if unmatched and len(unmatched) < len(query.phrases):
                 query = query.without(unmatched)
                 complete = self._counts(query.all_words())
-        if sum(complete.values()) >= FEW or (complete and (len(query.phrases) == 1 or self._named(query))):
+        if sum(complete.values()) >= FEW or (complete and (len(query.phrases) == 1 or self._named(query, complete))):
             return query, "all", [(complete, query.all_words())], corrected
         partial = self._counts(self._partial(query)) if len(query.phrases) > 1 else {}
         if complete:
@@ -192,13 +205,13 @@ class SearchIndex:
             return query, "any", [(partial, query.any_word())], corrected
         return query, "none", [], corrected
 
-    def _named(self, query: Query) -> bool:
+    def _named(self, query: Query, complete: dict[str, int]) -> bool:
         """Whether a resource with every word (there are fewer than :data:`FEW`) is named exactly as searched:
         then what has only some of the words is not what the reader is looking for."""
         wanted = _name_words(query.text)
-        return any(_name_words(name) == wanted
-                   for label, alt in self._db.execute("SELECT label, alt FROM search WHERE search MATCH ? LIMIT ?",
-                                                      (query.all_words(), FEW))
+        return any(_name_words(name) == wanted for key in complete
+                   for label, alt in self._db.execute(f"SELECT label, alt FROM {table(key)} WHERE {table(key)} MATCH ?",
+                                                      (query.all_words(),))
                    for name in [label, *alt.split(" · ")] if name)
 
     @staticmethod
@@ -209,9 +222,8 @@ class SearchIndex:
     def _counts(self, fts: str) -> dict[str, int]:
         """How many rows of each group match ``fts`` (groups without a match left out)."""
         counts = {}
-        for key, (_, first, last) in self.groups.items():
-            n = self._db.execute("SELECT count(*) FROM search WHERE search MATCH ? AND rowid BETWEEN ? AND ?",
-                                 (fts, first, last)).fetchone()[0]
+        for key in self.titles:
+            n = self._db.execute(f"SELECT count(*) FROM {table(key)} WHERE {table(key)} MATCH ?", (fts,)).fetchone()[0]
             if n:
                 counts[key] = n
         return counts
@@ -230,46 +242,52 @@ class SearchIndex:
                 window: int = WINDOW) -> list[Hit]:
         """One page of a group's matches of ``fts``, best first, among the first ``window`` in row order: those
         with more of the words first, then by BM25."""
-        _, first, last = self.groups[key]
+        name, last = table(key), 2**62
         if count > window:
-            last = self._db.execute("SELECT rowid FROM search WHERE search MATCH ? AND rowid BETWEEN ? AND ?"
-                                    " ORDER BY rowid LIMIT 1 OFFSET ?", (fts, first, last, window)).fetchone()[0] - 1
+            last = self._db.execute(f"SELECT rowid FROM {name} WHERE {name} MATCH ? ORDER BY rowid LIMIT 1 OFFSET ?",
+                                    (fts, window)).fetchone()[0] - 1
         phrases = searched.phrase_queries()
         matched, parameters = str(len(phrases) if fts == searched.all_words() else 1), []
         if len(phrases) > 2 and fts != searched.all_words():  # how many of the words each row has (of two: one)
-            matched = " + ".join(["(rowid IN (SELECT rowid FROM search WHERE search MATCH ? AND rowid BETWEEN ? AND ?))"]
+            matched = " + ".join([f"(rowid IN (SELECT rowid FROM {name} WHERE {name} MATCH ? AND rowid <= ?))"]
                                  * len(phrases))
-            parameters = [value for phrase in phrases for value in (phrase, first, last)]
+            parameters = [value for phrase in phrases for value in (phrase, last)]
         rows = self._db.execute(
-            f"SELECT rowid, {_BM25} AS score, {matched} AS matched FROM search WHERE search MATCH ?"
-            " AND rowid BETWEEN ? AND ? ORDER BY matched DESC, score, rowid LIMIT ? OFFSET ?",
-            (*parameters, fts, first, last, limit, offset)).fetchall()
+            f"SELECT rowid, {_BM25.format(table=name)} AS score, {matched} AS matched FROM {name} WHERE {name} MATCH ?"
+            " AND rowid <= ? ORDER BY matched DESC, score, rowid LIMIT ? OFFSET ?",
+            (*parameters, fts, last, limit, offset)).fetchall()
         return [Hit(rowid, key, score, n, fts == searched.all_words()) for rowid, score, n in rows]
 
-    def _fill(self, searched: Query, hits: list[Hit]) -> None:
-        """Fill in the hits' columns, with the matches marked (FTS5's own highlighting, so that stems and
+    def _fill(self, searched: Query, group: Group) -> None:
+        """Fill in a group's hits' columns, with the matches marked (FTS5's own highlighting, so that stems and
         prefixes are marked as they matched), and find those named exactly as searched."""
-        if not hits:
+        if not group.hits:
             return
-        by_rowid = {hit.rowid: hit for hit in hits}
-        marks = ", ".join(f"highlight(search, {_COLUMN[c]}, '{OPEN}', '{CLOSE}')" for c in ("label", "alt", "body"))
-        snippets = ", ".join(f"snippet(search, {_COLUMN[c]}, '{OPEN}', '{CLOSE}', '…', {n})"
+        name, by_rowid = table(group.key), {hit.rowid: hit for hit in group.hits}
+        marks = ", ".join(f"highlight({name}, {_COLUMN[c]}, '{OPEN}', '{CLOSE}')" for c in ("label", "alt", "body"))
+        snippets = ", ".join(f"snippet({name}, {_COLUMN[c]}, '{OPEN}', '{CLOSE}', '…', {n})"
                              for c, n in (("body", SNIPPET_WORDS), ("about", 12)))
         rows = self._db.execute(
-            f"SELECT rowid, iri, grp, cls, type, cites, {marks}, {snippets} FROM search WHERE search MATCH ?"
-            f" AND rowid IN ({', '.join('?' * len(hits))})", (searched.any_word(), *by_rowid)).fetchall()
+            f"SELECT rowid, iri, cls, type, cites, {marks}, {snippets} FROM {name} WHERE {name} MATCH ?"
+            f" AND rowid IN ({', '.join('?' * len(by_rowid))})", (searched.any_word(), *by_rowid)).fetchall()
         wanted = _name_words(searched.text)
-        for rowid, iri, grp, cls, type_, cites, label, alt, body, body_part, about in rows:
+        for rowid, iri, cls, type_, cites, label, alt, body, body_part, about in rows:
             hit = by_rowid[rowid]
             hit.iri, hit.cls, hit.type, hit.cites = iri, cls, type_, cites
             hit.label, hit.alt, hit.about = label, alt, about if OPEN in about else ""
-            hit.text = body if grp == "sentences" else ""  # a sentence's text, whole
+            hit.text = body if group.key == "sentences" else ""  # a sentence's text, whole
             hit.snippet = body_part  # the part of a sentence, or of a fact's sentences, where the words match
             hit.exact = any(_name_words(name) == wanted for name in [label, *alt.split(" · ")] if name)
 
     def close(self) -> None:
         self._db.close()
         self._stems.close()
+
+
+def _marked_share(text: str) -> float:
+    """The share of the words of a highlighted text that are marked as matches."""
+    every = len(words(text))
+    return len(words("".join(part.split(CLOSE, 1)[0] for part in text.split(OPEN)[1:]))) / every if every else 0.0
 
 
 def _name_words(text: str) -> tuple[str, ...]:

@@ -70,6 +70,7 @@ GROUPS = (
     Group("other", "Other resources", ()),
 )
 GROUP_KEYS = tuple(group.key for group in GROUPS)
+_POSITION = {key: n for n, key in enumerate(GROUP_KEYS)}
 _OWL = "http://www.w3.org/2002/07/owl#"
 #: The type in words of a resource none of the project's classes describes (the ontology's own terms, concept
 #: schemes, dates), from the standard class it has.
@@ -96,7 +97,7 @@ class Row:
     importance: int  # how many statements point at it (rows of a group are stored most important first)
 
     def sort_key(self) -> tuple:
-        return GROUP_KEYS.index(self.group), -self.importance, self.iri
+        return _POSITION[self.group], -self.importance, self.iri
 
 
 class _Graph:

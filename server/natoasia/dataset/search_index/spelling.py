@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from functools import lru_cache
+from typing import Callable
 
 from natoasia.dataset.search_index.text import (STOP_WORDS, TOKENIZER, Query, allowed_distance, edit_distance, fold,
                                                 trigrams)
@@ -17,10 +18,10 @@ GRAM_ROWS, CANDIDATES = 400, 60
 
 class Speller:
     """Corrections from the index's ``vocabulary`` and ``trigrams`` tables (on the caller's connection and
-    under its lock)."""
+    under its lock); ``has`` tells whether anything matches an FTS5 query."""
 
-    def __init__(self, db: sqlite3.Connection):
-        self._db = db
+    def __init__(self, db: sqlite3.Connection, has: Callable[[str], bool]):
+        self._db, self._has = db, has
 
     def corrections(self, query: Query) -> dict[str, str]:
         """Folded word → the nearest indexed word, for each word of the query that matches nothing."""
@@ -29,8 +30,7 @@ class Speller:
             for word in phrase:
                 folded = fold(word)
                 if (allowed_distance(folded) == 0 or not folded.isalpha() or folded in STOP_WORDS
-                        or self._db.execute("SELECT 1 FROM search WHERE search MATCH ? LIMIT 1",
-                                            (query.phrase((word,)),)).fetchone()):
+                        or self._has(query.phrase((word,)))):
                     continue
                 nearest = self.nearest(folded)
                 if nearest:

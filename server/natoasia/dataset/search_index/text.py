@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable
 
 MAX_QUERY_CHARS = 200
@@ -32,6 +33,7 @@ class SearchError(ValueError):
     """A search request that cannot be answered as asked (HTTP 400)."""
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(word: str) -> str:
     """A word as the index's tokenizer compares it: without diacritics, case-folded."""
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)).casefold()
