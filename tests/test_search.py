@@ -9,6 +9,8 @@ from html import unescape
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from natoasia import ID_NS, ONTOLOGY_NS
 from natoasia.dataset.files import SEARCH_INDEX
@@ -324,6 +326,20 @@ def test_bad_search_input_is_a_400_with_a_message(client, query, message):
     if "format=" not in query:
         as_html = client.get("/search?" + query)
         assert as_html.status_code == 400 and message in unescape(as_html.get_data(as_text=True))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)
+       | st.lists(st.sampled_from(['"', "*", "^", ":", "(", ")", "+", "-", "NEAR", "OR", "AND", "NOT", "quebec", "troops",
+                                  "Singapur", "ISAF", "9/11", "zzzz"]), max_size=14).map(" ".join))
+def test_any_search_text_is_an_answer_or_a_reason_never_an_error(sample, text):
+    """FTS5 syntax, control characters, scripts of every kind: a search answers, or says why it cannot."""
+    try:
+        answer = sample.search(text)
+    except SearchError as exc:
+        assert str(exc)
+    else:
+        assert answer.match in ("all", "some", "any", "none") and answer.total >= len(answer.hits)
 
 
 def test_whole_numbers_in_the_url_are_ascii_digits_only():

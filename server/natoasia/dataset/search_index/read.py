@@ -193,7 +193,7 @@ class SearchIndex:
                 query = query.replaced(corrections) if corrected else query
         if not complete and len(query.phrases) > 1:  # leave out what nothing has ("Missing: …")
             unmatched = {p for p in query.phrases if not self._has(query.phrase(p))}
-            if unmatched and len(unmatched) < len(query.phrases):
+            if unmatched and len(unmatched) < len(set(query.phrases)):
                 query = query.without(unmatched)
                 complete = self._counts(query.all_words())
         if sum(complete.values()) >= FEW or (complete and (len(query.phrases) == 1 or self._named(query, complete))):

@@ -72,7 +72,8 @@ class Query:
         if not kept:  # only common words: look for them after all
             kept = chunks
         dropped = tuple(chunk[0] for chunk in chunks if chunk not in kept)
-        return cls(text, tuple(kept), dropped, *([prefix] if prefix else []))
+        distinct = tuple(dict.fromkeys(kept, None))  # a word said twice is looked for once
+        return cls(text, distinct, dropped, *([prefix] if prefix else []))
 
     def replaced(self, corrections: dict[str, str]) -> "Query":
         """The same query with some words (folded) replaced by others."""
