@@ -8,7 +8,8 @@ union of both), indexed by each implementation's ``write_index``; then the mix b
 shuffled order, each search run on both indexes one after the other (so both see the same load), each index
 opened read-only as the server opens it. A search is timed from the user's text to the page of hits with
 their counts (what ``/search`` computes before rendering): for today's search, every group with its best hits,
-highlighted, with corrections and the any-word fallback where the text asks for them. The table (index build
+highlighted, with corrections and the any-word fallback where the text asks for them, and without its cache
+of answers (every search is worked out again). The table (index build
 time and size, p50/p99/max per search, and the ratio today/before) goes to stdout; per-query p50 with
 --per-query. ``--baseline REV`` names the git revision of the search before (default: the parent of the
 commit that replaced ``server/natoasia/dataset/search_index.py``).
@@ -76,7 +77,7 @@ def run_size(size: int, rounds: int, seed: int, tmp: Path, before, per_query: bo
     result = {"size": size, "triples": count}
     indexes = {}
     for name, write, opener in (("before", before.write_index, before.SearchIndex),
-                                ("today", write_index, SearchIndex)):
+                                ("today", write_index, lambda path: SearchIndex(path, cache=0))):
         path = tmp / f"{name}-{size}.sqlite"
         started = time.perf_counter()
         result[f"{name} rows"] = write(path, triples)

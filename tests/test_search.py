@@ -222,6 +222,13 @@ def test_a_search_matching_most_of_a_large_index_counts_all_and_ranks_a_bounded_
         index.search("state", group="facts", limit=20, offset=WINDOW - 10)
 
 
+def test_answers_are_kept_since_the_index_never_changes_while_served(tmp_path):
+    kept, not_kept = _index(tmp_path, SAMPLE), SearchIndex(tmp_path / SEARCH_INDEX, cache=0)
+    assert kept.search("quebec") is kept.search("quebec") and kept.search("quebec") is not kept.search("québec")
+    assert not_kept.search("quebec") is not not_kept.search("quebec")
+    assert not_kept.search("quebec") == not_kept.search("quebec")
+
+
 def test_the_index_file_is_byte_reproducible(tmp_path):
     (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
     write_index(tmp_path / "a" / SEARCH_INDEX, SAMPLE)

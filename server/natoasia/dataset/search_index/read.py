@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,8 @@ from natoasia.dataset.search_index.text import STOP_WORDS, Query, SearchError, f
 from natoasia.dataset.search_index.write import COLUMNS, table
 
 PAGE_SIZE = 20
+#: How many answers a process keeps (each a few kilobytes).
+CACHED = 256
 #: How many of a group's hits a search shows before the reader asks for the group (more for the first group).
 PER_GROUP, FIRST_GROUP = 3, 5
 #: Fewer results than this with every word, and results with some of the words follow them.
@@ -122,8 +125,10 @@ class Answer:
 class SearchIndex:
     """A read-only connection to the index, opened once and shared by the request threads."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, cache: int = CACHED):
         self.path = path
+        self._answers: OrderedDict = OrderedDict()  # the dataset never changes while served: answers are kept
+        self._cache = cache
         self._lock = threading.Lock()
         self._db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
                                    check_same_thread=False)
@@ -136,7 +141,21 @@ class SearchIndex:
     def search(self, text: str, group: str | None = None, limit: int = PAGE_SIZE, offset: int = 0) -> Answer:
         """The answer to ``text``: every group with its best :data:`PER_GROUP` hits (:data:`FIRST_GROUP` for the
         first), the groups ordered by their best hit; or, with ``group``, one page (``limit`` hits from
-        ``offset``) of that group's hits, those with every word first."""
+        ``offset``) of that group's hits, those with every word first. The last :data:`CACHED` answers are
+        kept."""
+        key = (text, group, limit if group else None, offset if group else None)
+        with self._lock:
+            if key in self._answers:
+                self._answers.move_to_end(key)
+                return self._answers[key]
+        answer = self._search(text, group, limit, offset)
+        with self._lock:
+            self._answers[key] = answer
+            while len(self._answers) > self._cache:
+                self._answers.popitem(last=False)
+        return answer
+
+    def _search(self, text: str, group: str | None, limit: int, offset: int) -> Answer:
         if group is not None and group not in GROUP_KEYS:
             raise SearchError(f"group must be one of {', '.join(GROUP_KEYS)}, not {group!r}")
         if offset + limit > WINDOW:
