@@ -1,10 +1,11 @@
 """Reading the index: :class:`SearchIndex` answers a reader's text with results grouped by kind.
 
 A search looks for every word first. When no resource has them all, it corrects the words that match nothing
-("Afganistan" → "Afghanistan") and looks again; then it looks for any of the words. When only a few have
-them all, those come first and the results with some of the words follow. Within a group, a resource named
-exactly as searched comes first, then those with more of the words, then by BM25 (names weigh most). Groups
-are ordered by their best hit; the ontology's terms come last.
+("Afganistan" → "Afghanistan") and looks again; then it leaves out the words nothing has; then it looks for
+any of the words. When only a few resources have every word, those come first and the results with some of
+the words follow. Within a group, a resource named exactly as searched comes first, then those with more of
+the words, then by BM25 (names weigh most). Groups are ordered by their best hit; the ontology's terms come
+last.
 
 Each group has its own FTS5 table, whose rows are stored most referred to first; a group's matches are counted
 there, and only the first :data:`WINDOW` of them in row order are ranked: the ranking of one search is bounded
@@ -17,8 +18,8 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections import OrderedDict
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from natoasia.dataset.search_index.rows import GROUP_KEYS

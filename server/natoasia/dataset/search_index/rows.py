@@ -1,11 +1,13 @@
 """From the dataset's triples to the index's rows: one per resource a reader may look for, with the group it is
 shown in (from its classes), its type in words (the ontology's label of its most specific class), and its text.
 
-A row's text is its names (``rdfs:label``, ``skos:prefLabel``; ``skos:altLabel``), what the graph says about it
-(descriptions and definitions, the names of what it points at, the content of what is said), the quoted text of
-a sentence, and the other names of everything named in all this: a sentence that says "ISAF" is found by
-"International Security Assistance Force", and the other way round. Content nodes (what a claim or position
-says) are searched as part of the claim or position that says them, not as rows of their own.
+A row's text is its names (``rdfs:label``, ``skos:prefLabel``; ``skos:altLabel``); what the graph says about it
+(its type in words, descriptions and definitions, the names of the things it points at, the content of what is
+said); the text of a sentence, or of the sentences a fact or claim was taken from; and the other names of
+everything named in all this: a sentence that says "ISAF" is found by "International Security Assistance
+Force", and the other way round. A sentence also carries the names of what the graph took from it ("Seoul
+withdrew…" is about South Korea). Content nodes (what a claim or position says) are searched as part of the
+claim or position that says them, not as rows of their own.
 """
 
 from __future__ import annotations
