@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import re
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, render_template, request
 
 from natoasia.endpoint.negotiation import choose
 from natoasia.endpoint.protocol import ProtocolError, QueryRequest
-from natoasia.site.descriptions import Describer
-from natoasia.site.links import engine, local, public_base
+from natoasia.site import resource_page
+from natoasia.site.links import engine, public_base
 
 bp = Blueprint("resources", __name__)
 RDF_TYPES = {"ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples",
@@ -53,10 +52,7 @@ def resource(rest: str):
     if outcome.status == 404:
         return not_found(iri)
     if media_type == "text/html":
-        triples = list(ox.parse(outcome.body, format=ox.RdfFormat.N_TRIPLES))
-        page = Describer(triples, local).page(iri)
-        query = f"DESCRIBE <{iri}>"
-        response = Response(render_template("resource.html", page=page, query=query, path="/id/" + name))
+        response = resource_page.response(iri, "/id/" + name, outcome.body, request.args)
     else:
         response = Response(outcome.body, content_type=media_type)
     response.headers["Content-Location"] = f"/id/{name}.{EXTENSION_OF[media_type]}"

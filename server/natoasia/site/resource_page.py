@@ -1,0 +1,74 @@
+"""A resource's page for people: the page model of its description (:mod:`.descriptions`), the summary
+(:mod:`.summaries`) and the sentences it cites as numbered references; or one group of its statements in full."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from flask import Response, render_template
+
+from natoasia.site.descriptions import MAX_ROWS, PARAGRAPH, RDF_VALUE, SENTENCE_ID, Describer, Page
+from natoasia.site.groups import IDENTITY, ORDER, STATEMENTS
+from natoasia.site.links import local
+from natoasia.site.summaries import summarise
+from natoasia.site.values import sentence_number
+
+#: Rows of a group shown before "show more".
+VISIBLE = 3
+GROUP_KEYS = {kind.key: kind for kind in ORDER}
+#: The resource's own statements are never collapsed (a handful); what points here is.
+OPEN_GROUPS = {IDENTITY.key, STATEMENTS.key}
+@dataclass
+class Reference:
+    """A sentence cited on the page: its number there, where it is in the article, and its words."""
+
+    number: int
+    anchor: str
+    name: str
+    href: str
+    quote: str
+    paragraph: str
+
+
+def response(iri: str, path: str, body: bytes, args) -> Response:
+    """The HTML page of ``iri`` from its description (N-Triples, as the engine describes it); with ``?group=KEY``,
+    every statement of one group on a page of its own. A group the page does not know is a 400 in words."""
+    key = args.get("group")
+    if key is not None and key not in GROUP_KEYS:
+        known = ", ".join(GROUP_KEYS)
+        return Response(render_template("resource_400.html", path=path, problem=f"“group” is one of {known}."),
+                        status=400, mimetype="text/html")
+    describer = Describer(list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES)), local)
+    page = describer.page(iri, limit=None if key else MAX_ROWS)
+    if key is not None:
+        page.groups = [group for group in page.groups if group.key == key]
+        if not page.groups:
+            return Response(render_template("resource_400.html", path=path, problem=f"{page.label} has no statements "
+                            f"in the group “{GROUP_KEYS[key].title}”."), status=404, mimetype="text/html")
+    else:
+        page.summary = summarise(describer, page)
+    references = _references(describer, page)
+    html = render_template("resource.html", page=page, references=references, visible=VISIBLE, argument=None,
+                           open_groups=OPEN_GROUPS,
+                           single=key is not None, query=f"DESCRIBE <{iri}>", path=path)
+    return Response(html, mimetype="text/html")
+
+
+def _references(describer: Describer, page: Page) -> dict[str, Reference]:
+    """The sentences the page cites, numbered in the order the page first shows them."""
+    order = list(page.sources)
+    for group in page.groups:
+        for row in group.rows:
+            order += row.sources
+    numbers: dict[str, int] = {}
+    for sentence in order:
+        numbers.setdefault(sentence, len(numbers) + 1)
+    references = {}
+    for sentence, number in numbers.items():
+        out = describer.out.get(sentence, {})
+        anchor = next((v.value for v in out.get(SENTENCE_ID, [])), sentence.rsplit("/", 1)[-1])
+        quote = next((v.value for v in out.get(RDF_VALUE, [])), "")
+        paragraph = next((v.value for v in out.get(PARAGRAPH, [])), "")
+        references[sentence] = Reference(number, anchor, sentence_number(anchor), local(sentence), quote, paragraph)
+    return references
