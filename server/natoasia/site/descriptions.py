@@ -58,15 +58,15 @@ class Describer:
         self.triples = list(triples)
         self.out: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
         self.incoming: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        self._known: set = set()
         self._index(self.triples)
 
     def _index(self, triples) -> None:
-        known = {(s, p, o) for s, ps in self.out.items() for p, os_ in ps.items() for o in os_}
         for t in triples:
-            s, p = t.subject.value, t.predicate.value
-            if (s, p, t.object) in known:
+            if t in self._known:
                 continue
-            known.add((s, p, t.object))
+            self._known.add(t)
+            s, p = t.subject.value, t.predicate.value
             self.out[s][p].append(t.object)
             if isinstance(t.object, ox.NamedNode):
                 self.incoming[t.object.value][s].append(p)
@@ -146,18 +146,26 @@ class Describer:
                 rows.append((g.reader_label(self.vocabulary.label(p)), texts))
         return sorted(rows, key=lambda r: r[0])
 
-    def owner(self, content: str, depth: int = 2) -> tuple[str, str, bool] | None:
-        """What a content node belongs to — the assessment or position it is the content of, or the fact or event
-        it is the purpose, consequence … of — directly or through content it is a part of: (that node, the
-        property that joins them, whether through a part)."""
-        pointing = sorted(self.incoming.get(content, {}).items(), key=lambda sp: HAS_CONTENT not in sp[1])
-        for subject, props in pointing:
-            if subject != content and CONTENT not in self.classes(subject) and self.classes(subject):
-                return subject, HAS_CONTENT if HAS_CONTENT in props else sorted(props)[0], False
+    def owners(self, content: str, depth: int = 2) -> list[tuple[str, str, bool]]:
+        """What a content node belongs to — the assessments or positions it is the content of, the facts or
+        events it is the purpose, consequence … of — directly or through content it is a part of: (that node, the
+        property that joins them, whether through a part), those it is the content of first."""
+        pointing = sorted(self.incoming.get(content, {}).items(), key=lambda sp: (HAS_CONTENT not in sp[1], sp[0]))
+        found = [(subject, HAS_CONTENT if HAS_CONTENT in props else sorted(props)[0], False)
+                 for subject, props in pointing
+                 if subject != content and CONTENT not in self.classes(subject) and self.classes(subject)]
         for subject, _ in pointing if depth > 1 else ():
-            if subject != content and CONTENT in self.classes(subject) and (found := self.owner(subject, depth - 1)):
-                return found[0], found[1], True
-        return None
+            if subject != content and CONTENT in self.classes(subject):
+                found += [(owner, via, True) for owner, via, _ in self.owners(subject, depth - 1)]
+        first: dict[str, tuple[str, str, bool]] = {}
+        for each in found:
+            first.setdefault(each[0], each)
+        return list(first.values())
+
+    def owner(self, content: str) -> tuple[str, str, bool] | None:
+        """The first of :meth:`owners`."""
+        found = self.owners(content)
+        return found[0] if found else None
 
     def within(self, via: str) -> str:
         """Where in its owner a content node stands: "in what it says", "in its purpose"."""
@@ -184,19 +192,10 @@ class Describer:
         self.complete(iri)
         classes = self.classes(iri)
         node = g.is_node(self.vocabulary, classes)
-        lead = next((v.value for key in LEADS for v in self.out[iri].get(key, [])), None)
+        lead_key, lead = next(((key, v.value) for key in LEADS for v in self.out[iri].get(key, [])), (None, None))
         says = [Said(self.value(c), self.properties(c.value)) for c in self.out[iri].get(HAS_CONTENT, [])
                 if isinstance(c, ox.NamedNode)]
-        content_of = []
-        if CONTENT in classes and (found := self.owner(iri)):
-            owner, kind = self.value(ox.NamedNode(found[0])), self.kind(found[0])
-            label, part = self.vocabulary.label(found[1]), "Part of what" if found[2] else "What"
-            if found[1] == HAS_CONTENT:
-                content_of.append((f"{part} the {kind}", owner, "says"))
-            elif label.startswith("has ") and not found[2]:
-                content_of.append((f"The {label[4:]} of the {kind}", owner, ""))
-            else:
-                content_of.append((f"Part of the {kind}", owner, ""))
+        content_of = [self._whose(*found) for found in self.owners(iri)] if CONTENT in classes else []
         rows: dict[g.GroupKind, list[Row]] = defaultdict(list)
         self._own(iri, node, bool(says), rows)
         self._incoming(iri, rows)
@@ -205,7 +204,16 @@ class Describer:
                   for kind in g.ORDER if rows.get(kind)]
         background = any((iri, DEFINED_BY, o.value) in self.background for o in self.out[iri].get(DEFINED_BY, []))
         return Page(iri, self.label(iri), classes, self.type_line(iri), lead, content_of, says,
-                    self.sources(iri), groups, background=background)
+                    self.sources(iri), groups, background=background, lead_is_quote=lead_key == RDF_VALUE)
+
+    def _whose(self, owner: str, via: str, part: bool) -> tuple[str, Value, str]:
+        """Whose content this is, in words: ("What the claim", its link, "says")."""
+        kind, label = self.kind(owner), self.vocabulary.label(via)
+        if via == HAS_CONTENT:
+            return (f"{'Part of what' if part else 'What'} the {kind}", self.value(ox.NamedNode(owner)), "says")
+        if label.startswith("has ") and not part:
+            return (f"The {label[4:]} of the {kind}", self.value(ox.NamedNode(owner)), "")
+        return (f"Part of the {kind}", self.value(ox.NamedNode(owner)), "")
 
     def _title(self, kind: g.GroupKind, classes: list[str]) -> str:
         if kind is g.STATEMENTS and CONTENT in classes:
@@ -258,8 +266,9 @@ class Describer:
                      if isinstance(o, ox.NamedNode) and not self.hidden(iri, p, o)}
         for subject, props in sorted(self.incoming.get(iri, {}).items()):
             shown = sorted({p for p in props if not self.hidden(subject, p, ox.NamedNode(iri))})
-            if subject == iri or subject in said_here or not shown:
-                continue
+            argument = any(self.vocabulary.is_argument_link(p) for p in shown)
+            if subject == iri or not shown or (subject in said_here and not argument):
+                continue  # said here already, unless it is evidence, a reason … for this resource
             roles = [g.role(self.vocabulary.label(p), target) for p in shown]
             node, prop = subject, shown[0]
             if CONTENT in self.classes(subject) and (found := self.owner(subject)) and found[0] != iri:

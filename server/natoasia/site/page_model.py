@@ -80,6 +80,7 @@ class Page:
     groups: list[Group]
     summary: str = ""
     background: bool = False
+    lead_is_quote: bool = False
 
     @property
     def incoming(self) -> list[tuple[Value, str]]:

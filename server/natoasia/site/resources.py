@@ -64,9 +64,17 @@ def resource(rest: str):
 def not_found(iri: str) -> Response:
     """A helpful 404: what was asked, and where to look instead."""
     if choose(request.headers.get("Accept"), ["text/html", "text/plain"]) == "text/html":
-        return Response(render_template("notfound.html", iri=iri), status=404, mimetype="text/html")
+        return Response(render_template("notfound.html", iri=iri, words=search_words(iri)), status=404,
+                        mimetype="text/html")
     return Response(f"404 Not Found: the graph says nothing about <{iri}>; see /query or /downloads\n",
                     status=404, mimetype="text/plain")
+
+
+def search_words(iri: str) -> str:
+    """What a reader was probably looking for, from the IRI's last segment (``…/country/new-zeeland`` →
+    ``new zeeland``), for a search link; empty when it holds no word."""
+    words = " ".join(re.findall(r"[^\W_]+", iri.rstrip("/").rsplit("/", 1)[-1]))
+    return words[:60]
 
 
 @bp.app_errorhandler(404)

@@ -11,14 +11,14 @@ from collections import Counter
 from natoasia import ONTOLOGY_NS
 from natoasia.site import groups as g
 from natoasia.site.descriptions import ATTESTED_BY, CONTENT, LEADS, Describer, Page
-from natoasia.site.values import prose_list, sentence_case, time_phrase, with_article
+from natoasia.site.values import prose_list, sentence_case, sentence_number, time_phrase, with_article
 
 TIME = "http://www.w3.org/2006/time#hasTime"
 #: One sentence per kind of node: ``{name}`` is the node's ``nat:name`` (or a computed part below), required;
 #: ``[a|b]`` is the first alternative whose parts the graph holds, else nothing; ``{a:name}`` adds "a"/"an".
 SENTENCES = {
-    "Relationship": "{actor} has [{a:formality} relationship|a relationship] with {partner}[ ({relationshipKind})]"
-                    "[, begun {startTime}][, ended {endTime}][, announced at {announcedAt}][; status: {status}].",
+    "Relationship": "{actor} and {partner}: {relationshipKind}[ ({formality})][, begun {startTime}]"
+                    "[, ended {endTime}][, announced at {announcedAt}][; status: {status}].",
     "Contribution": "{contributor} contributed[ {quantity}] {contributionKind}[ to {recipient}][ in {deployedIn}]"
                     "[ through {throughUnit}][ in conjunction with {inConjunctionWith}][, {startTime}]"
                     "[, until {endTime}][; status: {status}].",
@@ -31,13 +31,13 @@ SENTENCES = {
     "ResearchQuestion": "{assessedBy} asks: “{description}”",
     "Assessment": "In this {kind}, {assessedBy} writes[, as {a:modality}]: “{description}”",
     "Event": "{label}: {a:kind}[ {hasTime}][ in {eventLocation}].",
-    "Sentence": "Sentence {sentenceId} of the article[, in paragraph {paragraph}].",
+    "Sentence": "Sentence {number} of the article[, in paragraph {paragraph}].",
     "Location": "{label} is {a:kind}[ in {locatedIn}].",
     "Content": "",
     "Thing": "{label} is {a:kind}.",
 }
 MANY = 2
-MAX_FACT_SENTENCES = 4
+MAX_FACT_SENTENCES = 5
 SHOWN_COUNTERPARTS = 3
 
 
@@ -54,6 +54,8 @@ class Filler:
             return [self.d.label(node)]
         if name == "kind":
             return [self.d.kind(node)]
+        if name == "number":
+            return [sentence_number(v.value) for v in out.get(ONTOLOGY_NS + "sentenceId", [])][:1]
         if name == "description":
             return [v.value.rstrip() for key in LEADS[1:2] for v in out.get(key, [])][:1]
         if name == "quantity":
@@ -110,7 +112,9 @@ def summarise(describer: Describer, page: Page) -> str:
     sentences = []
     if page.content_of:
         before, owner, after = page.content_of[0]
-        sentences.append(f"{before} “{owner.text}”{' ' + after if after else ''}.")
+        more = len(page.content_of) - 1
+        others = f", and of {number(more)} more listed below" if more else ""
+        sentences.append(f"{before} “{owner.text}”{' ' + after if after else ''}{others}.")
     own = filler.template(page.iri)
     if own and SENTENCES[own[0]] and (first := filler.fill(own[1], page.iri)):
         sentences.append(first)
@@ -135,7 +139,8 @@ def _facts(filler: Filler, page: Page) -> list[str]:
                 by_kind.setdefault(found[0], []).append(row.iri)
     sentences, told = [], 0
     for name, nodes in by_kind.items():
-        if len(nodes) <= MANY and told + len(nodes) <= MAX_FACT_SENTENCES:
+        restates = SENTENCES[name].startswith("{label}")  # its sentence would only repeat the node's name
+        if len(nodes) <= MANY and told + len(nodes) <= MAX_FACT_SENTENCES and not restates:
             filled = [s for s in (filler.fill(SENTENCES[name], n) for n in nodes) if s]
             if len(filled) == len(nodes):
                 sentences += filled
@@ -158,7 +163,7 @@ def _counterparts(filler: Filler, name: str, node: str) -> list[str]:
     resource."""
     required = "".join(re.sub(r"\[[^\]]*\]", "", SENTENCES[name]))
     for part in re.findall(r"\{(?:a:)?(\w+)\}", required):
-        texts = filler.parts(node, part) if part not in ("label", "kind", "quantity") else []
+        texts = filler.parts(node, part) if part not in ("label", "kind", "quantity", "number") else []
         if texts and filler.page.label not in texts:
             return texts
     return []
@@ -167,8 +172,8 @@ def _counterparts(filler: Filler, name: str, node: str) -> list[str]:
 def _judgements(describer: Describer, page: Page) -> list[str]:
     """How many positions and judgements concern the resource."""
     sentences = []
-    for key, says in ((g.POSITIONS.key, "The article reports {n} about {label}."),
-                      (g.CLAIMS.key, "The author makes {n} about {label}.")):
+    for key, says in ((g.POSITIONS.key, "The article reports {n} mentioning {label}."),
+                      (g.CLAIMS.key, "The author makes {n} mentioning {label}.")):
         rows = [r for group in page.groups if group.key == key for r in group.all_rows
                 if r.iri and CONTENT not in describer.classes(r.iri)]
         if rows:

@@ -76,6 +76,13 @@ class Vocabulary:
     inverses: set[str] = field(default_factory=set)
     #: Shortcuts derived by a property chain (``nat:hasPartner``), and the inverses of such shortcuts.
     shortcuts: set[str] = field(default_factory=set)
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def _remember(self, key: tuple, compute):
+        """The vocabulary never changes once read: each answer is computed once."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def label(self, term: str) -> str:
         """The term's label; a standard term's usual name; else its local name in words, never camelCase."""
@@ -85,16 +92,19 @@ class Vocabulary:
             return STANDARD_LABELS[term]
         return words(re.split(r"[#/]", term.rstrip("/#"))[-1])
 
-    def ancestors(self, cls: str) -> set[str]:
+    def ancestors(self, cls: str) -> frozenset[str]:
         """The class and every class above it."""
-        return _closure(cls, self.superclasses)
+        return self._remember(("class", cls), lambda: frozenset(_closure(cls, self.superclasses)))
 
-    def property_ancestors(self, prop: str) -> set[str]:
+    def property_ancestors(self, prop: str) -> frozenset[str]:
         """The property and every property above it."""
-        return _closure(prop, self.superproperties)
+        return self._remember(("property", prop), lambda: frozenset(_closure(prop, self.superproperties)))
 
     def most_specific(self, types: list[str]) -> list[str]:
         """The classes among ``types`` no other of them is a subclass of; the project's own classes first."""
+        return list(self._remember(("specific", frozenset(types)), lambda: tuple(self._most_specific(types))))
+
+    def _most_specific(self, types: list[str]) -> list[str]:
         own = [t for t in types if t.startswith(ONTOLOGY_NS)] or [t for t in types if t in self.classes] or types
         return sorted({t for t in own if not any(t != o and t in self.ancestors(o) for o in own)},
                       key=self.label)
@@ -110,9 +120,11 @@ class Vocabulary:
     def is_argument_link(self, prop: str) -> bool:
         """Whether a property joins the parts of the argument: its most specific domain is ``owl:Thing``
         (reasons, purposes, evidence, conflicts, answers …), because anything may take part in the argument."""
-        domains = self.domains.get(prop, set())
-        specific = {d for d in domains if not any(d != e and d in self.ancestors(e) for e in domains)}
-        return specific == {THING}
+        def compute() -> bool:
+            domains = self.domains.get(prop, set())
+            return {d for d in domains if not any(d != e and d in self.ancestors(e) for e in domains)} == {THING}
+
+        return self._remember(("argument", prop), compute)
 
 
 def words(name: str) -> str:
