@@ -261,7 +261,9 @@ def test_the_argument_diagram_has_its_place_at_the_top_of_the_page(app):
 
 def test_a_group_the_page_does_not_know_is_a_400_in_words(client):
     response = client.get("/id/country/japan?group=" + "x" * 5000, headers={"Accept": "text/html"})
-    assert response.status_code == 400 and "“group” is one of identity" in response.get_data(as_text=True)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400 and "This page has no part called “xxxx" in body and "x" * 50 not in body
+    assert 'href="/id/country/japan?group=events">Contributions and events</a>' in body
     empty = client.get("/id/country/japan?group=argument", headers={"Accept": "text/html"})
     assert empty.status_code == 404 and "Japan has no statements" in empty.get_data(as_text=True)
 

@@ -40,8 +40,10 @@ def response(iri: str, path: str, body: bytes, args) -> Response:
     are kept once drawn (the dataset never changes while served), the most recently asked ``CACHED_PAGES``."""
     key = args.get("group")
     if key is not None and key not in GROUP_KEYS:
-        known = ", ".join(GROUP_KEYS)
-        return Response(render_template("resource_400.html", path=path, problem=f"“group” is one of {known}."),
+        asked = key if len(key) <= 40 else key[:40] + "…"
+        parts = [(kind.key, kind.title) for kind in ORDER]
+        return Response(render_template("resource_400.html", path=path, parts=parts,
+                                        problem=f"This page has no part called “{asked}”."),
                         status=400, mimetype="text/html")
     cache = current_app.extensions.setdefault("natoasia.resource_pages", Drawn())
     status, html = cache.get((iri, key), lambda: _draw(iri, path, body, key))
@@ -54,8 +56,8 @@ def _draw(iri: str, path: str, body: bytes, key: str | None) -> tuple[int, str]:
     if key is not None:
         page.groups = [group for group in page.groups if group.key == key]
         if not page.groups:
-            return 404, render_template("resource_400.html", path=path, problem=f"{page.label} has no statements "
-                                        f"in the group “{GROUP_KEYS[key].title}”.")
+            return 404, render_template("resource_400.html", path=path, parts=[], problem=f"{page.label} has no "
+                                        f"statements in the group “{GROUP_KEYS[key].title}”.")
     else:
         page.summary = summarise(describer, page)
     references = _references(describer, page)

@@ -51,15 +51,17 @@ PREFIX rdfs: <{RDFS}>
 SELECT ?term ?kind ?label WHERE {{
   VALUES ?kind {{ owl:Class owl:ObjectProperty owl:DatatypeProperty }}
   ?term a ?kind .
+  FILTER(isIRI(?term))
   OPTIONAL {{ ?term rdfs:label ?label FILTER(LANG(?label) = "en" || LANG(?label) = "") }}
 }}"""
 AXIOMS = f"""PREFIX owl: <{OWL}>
 PREFIX rdfs: <{RDFS}>
-SELECT ?term ?axiom ?value WHERE {{
+SELECT ?term ?axiom (IF(isIRI(?object), STR(?object), "") AS ?value) WHERE {{
   VALUES ?axiom {{ rdfs:subClassOf rdfs:subPropertyOf rdfs:domain owl:inverseOf owl:propertyChainAxiom }}
-  ?term ?axiom ?value .
+  ?term ?axiom ?object .
   FILTER(isIRI(?term))
 }}"""
+#: (Blank nodes — a property chain's list, a restriction — are read as "": no store names them alike.)
 
 
 @dataclass
@@ -156,12 +158,14 @@ def read_vocabulary(select) -> Vocabulary:
             vocabulary.datatype_properties.add(term)
     chains, pairs = set(), []
     for row in select(AXIOMS):
-        term, axiom, value = row["term"], row["axiom"], row["value"]
-        if axiom == RDFS + "subClassOf" and "://" in value:
+        term, axiom, value = row["term"], row["axiom"], row.get("value", "")
+        if not value and axiom != OWL + "propertyChainAxiom":
+            continue
+        if axiom == RDFS + "subClassOf":
             vocabulary.superclasses.setdefault(term, set()).add(value)
         elif axiom == RDFS + "subPropertyOf":
             vocabulary.superproperties.setdefault(term, set()).add(value)
-        elif axiom == RDFS + "domain" and "://" in value:
+        elif axiom == RDFS + "domain":
             vocabulary.domains.setdefault(term, set()).add(value)
         elif axiom == OWL + "inverseOf":
             vocabulary.inverses.add(term)
