@@ -19,11 +19,13 @@ from .browsing import SHOTS, assert_only_our_host, requested_urls, run_axe  # no
 #: Three screens of 900 px at 1200 px wide, every group collapsed; and the HTML budget of tests/test_resource_pages.py.
 BUDGET_PX = 3 * 900
 BUDGET_BYTES = 80_000
-#: The longest pages of the graph (NATO was 75,000 px, Afghanistan 15,000 px), and one of each kind of node.
+#: The longest pages of the graph (NATO was 75,000 px, Afghanistan 15,000 px; the relationship cites seven
+#: sentences), and one of each kind of node.
 PAGES = {"nato": "/id/organisation/nato", "afghanistan": "/id/country/afghanistan", "japan": "/id/country/japan",
          "isaf": "/id/operation/isaf", "claim": "/id/claim/nato-global-security-forum",
          "proposal": "/id/proposal/asian-pacific-nato", "contribution": "/id/contribution/australia-troops-afghanistan",
-         "event": "/id/event/bucharest-summit-2008", "content": "/id/content/asian-pacific-nato"}
+         "event": "/id/event/bucharest-summit-2008", "content": "/id/content/asian-pacific-nato",
+         "relationship": "/id/relationship/nato-asia-pacific"}
 
 
 def shoot(browser, name: str) -> None:

@@ -16,8 +16,10 @@ from natoasia.site.links import local
 from natoasia.site.summaries import summarise
 from natoasia.site.values import sentence_number
 
-#: Rows of a group shown before "show more"; pages kept drawn in each process (at most 80 kB each).
+#: Rows of a group, and the node's own sentences, shown before "show more"; pages kept drawn in each process
+#: (at most 80 kB each).
 VISIBLE = 3
+VISIBLE_QUOTES = 3
 CACHED_PAGES = 200
 GROUP_KEYS = {kind.key: kind for kind in ORDER}
 #: The resource's own statements are never collapsed (a handful); what points here is.
@@ -62,7 +64,7 @@ def _draw(iri: str, path: str, body: bytes, key: str | None) -> tuple[int, str]:
         page.summary = summarise(describer, page)
     references = _references(describer, page)
     return 200, render_template("resource.html", page=page, references=references, visible=VISIBLE, argument=None,
-                                open_groups=OPEN_GROUPS, single=key is not None, query=f"DESCRIBE <{iri}>", path=path)
+                                visible_quotes=VISIBLE_QUOTES, open_groups=OPEN_GROUPS, single=key is not None, query=f"DESCRIBE <{iri}>", path=path)
 
 
 class Drawn:
