@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import re
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, render_template, request
 
 from natoasia.endpoint.negotiation import choose
 from natoasia.endpoint.protocol import ProtocolError, QueryRequest
+from natoasia.site import resource_page
 from natoasia.site.article import sentence_page
-from natoasia.site.descriptions import Describer
-from natoasia.site.links import engine, local, public_base
+from natoasia.site.links import engine, public_base
 
 bp = Blueprint("resources", __name__)
 RDF_TYPES = {"ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples",
@@ -57,10 +56,7 @@ def resource(rest: str):
     if outcome.status == 404:
         return not_found(iri)
     if media_type == "text/html":
-        triples = list(ox.parse(outcome.body, format=ox.RdfFormat.N_TRIPLES))
-        page = Describer(triples, local).page(iri)
-        query = f"DESCRIBE <{iri}>"
-        response = Response(render_template("resource.html", page=page, query=query, path="/id/" + name))
+        response = resource_page.response(iri, "/id/" + name, outcome.body, request.args)
     else:
         response = Response(outcome.body, content_type=media_type)
     return _document(response, name, media_type)
@@ -77,9 +73,17 @@ def _document(response: Response, name: str, media_type: str) -> Response:
 def not_found(iri: str) -> Response:
     """A helpful 404: what was asked, and where to look instead."""
     if choose(request.headers.get("Accept"), ["text/html", "text/plain"]) == "text/html":
-        return Response(render_template("notfound.html", iri=iri), status=404, mimetype="text/html")
+        return Response(render_template("notfound.html", iri=iri, words=search_words(iri)), status=404,
+                        mimetype="text/html")
     return Response(f"404 Not Found: the graph says nothing about <{iri}>; see /query or /downloads\n",
                     status=404, mimetype="text/plain")
+
+
+def search_words(iri: str) -> str:
+    """What a reader was probably looking for, from the IRI's last segment (``…/country/new-zeeland`` →
+    ``new zeeland``), for a search link; empty when it holds no word."""
+    words = " ".join(re.findall(r"[^\W_]+", iri.rstrip("/").rsplit("/", 1)[-1]))
+    return words[:60]
 
 
 @bp.app_errorhandler(404)
