@@ -33,6 +33,9 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "server/natoasia/"
 EQUIVALENTS = ROOT / "tools" / "mutation-equivalents.md"
 
+QUERY_CHECK_TESTS = ["tests/test_query_check_mutants.py", "tests/test_nesting.py", "tests/test_query_check.py",
+                     "tests/test_query_check_linear.py", "-k", "not the_endpoint and not stack and not worker and not answered"]
+
 #: module (relative to server/natoasia/) → the fast tests that should kill its mutants, and the
 #: functions left out of its score (each with the reason, printed with the score).
 MODULES = {
@@ -48,9 +51,11 @@ MODULES = {
                         "_default_format": "needs a query result: test_cli.py",
                         "_confine": "the sandbox itself: test_sandbox.py"}},
     "dataset/build.py": {"tests": ["tests/test_void.py"]},
-    # The query check (SERVICE refusal): its own property tests, less the one that needs the app.
-    "endpoint/querycheck.py": {"tests": ["tests/test_query_check_mutants.py", "tests/test_query_check.py",
-                                    "-k", "not the_endpoint"]},
+    # The query check (SERVICE refusal, linear work, nesting): its own example, property and work-counting
+    # tests, less those that need the app (conftest's dataset) or run pyoxigraph in a process per construct.
+    **{module: {"tests": QUERY_CHECK_TESTS} for module in (
+        "endpoint/querycheck.py", "endpoint/readings.py", "endpoint/lexer.py", "endpoint/terminals.py",
+        "endpoint/nesting.py")},
     # The worker pool on a tiny N-Quads file (test_store.py and test_sandbox.py need conftest's dataset).
     "endpoint/pool.py": {"tests": ["tests/test_pool.py", "tests/test_pool_limits.py"]},
     "dataset/checks/quotes.py": {"tests": ["tests/test_quote_check.py"]},

@@ -1,22 +1,25 @@
 """Reads SPARQL text into the grammar's tokens from any position, in work linear in the text.
 
 :class:`Lexer` gives the token that starts at a position (after white space): its kind and where it
-starts and ends, with the grammar's longest match. The query check asks for the tokens of the first
-reading in order and for those of other readings from wherever those depart (see
-:mod:`natoasia.endpoint.querycheck`), so a lexer must answer for any position, and many readings must
+starts and ends, with the grammar's longest match. The query check reads the first reading's tokens in
+order (:meth:`Lexer.read`) and those of other readings from wherever they depart (:meth:`Lexer.token`,
+see :mod:`natoasia.endpoint.readings`), so a lexer must answer for any position, and many readings must
 not make it read the text many times. Three rules keep its work linear:
 
-- a token is read once: every answer is kept, by position, for every reading;
-- a read never goes further than its token, but for a bounded look beyond it (see
-  :mod:`natoasia.endpoint.terminals`), except where a longer token was tried and not found: an IRI
-  without its ``>`` (then ``<`` is less-than; no IRI holds a ``<``, so each such try reads text no
-  other try reads), a long string without its end (then ``''``; the rest is read on as one more
-  string), a name without a colon after it (then a word; the name's end is kept, so that the next
-  name inside it, after a dot or a hyphen, is known at once);
-- what a reading looks up far ahead (where a line or a comment ends, the next ``>``, where SERVICE
-  is spelt) comes from an index of the text built once, by bisection.
+- for other readings a token is read once: every answer is kept, by position;
+- a read goes no further than its token but for a bounded look beyond it (one character; a run of dots;
+  an escape: see :mod:`natoasia.endpoint.terminals`), except where a longer token was tried and not
+  found, and what it read is then read at most once more: an IRI without its ``>`` (then ``<`` is
+  less-than; no IRI holds a ``<``, so no two such tries read the same text), a long string without its
+  end (then ``''``), a name without a colon after it (then a word; the name's end is kept, so that the
+  next name inside it, after a dot or a hyphen, is known at once), a local part (its end is kept for
+  every colon inside it, where other readings start);
+- what a reading looks up far ahead (where a line or a comment ends, the next ``>``) comes from an index
+  of the text built once, by bisection.
 
-``work`` counts the characters read, for the check's bound and for the tests that prove it.
+The commonest tokens come from one call of :data:`~natoasia.endpoint.terminals.FAST`; the others from
+a reader chosen by their first character. ``work`` counts the characters the readers read (a failed
+fast try reads no more than the careful reader after it), for the check's bound and the tests of it.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from natoasia.endpoint.terminals import (BNODE, CLOSE, IRI_BODY, LANGTAG, LOCAL, LOCAL_OXIGRAPH, LOCAL_START,
+from natoasia.endpoint.terminals import (BNODE, CLOSE, FAST, IRI_BODY, LANGTAG, LOCAL, LOCAL_OXIGRAPH, LOCAL_START,
                                          NAME_START, NUMBER, OPEN, PREFIX, PUNCT, SHORT_BODY, LONG_BODY, VAR, WHITE,
                                          WORD)
 
@@ -47,22 +50,25 @@ class Lexer:
         self._indexes: dict[str, list[int]] = {}
 
     def token(self, pos: int) -> Token | None:
-        """The token at ``pos`` (after white space), or None where no token starts."""
+        """The token at ``pos`` (after white space), or None where no token starts; read once, then kept."""
         found = self._tokens.get(pos, _UNREAD)
         if found is _UNREAD:
-            start = pos
-            if pos < self.size and self.text[pos] in " \t\r\n":
-                start = WHITE.match(self.text, pos).end()
-            self.work += start - pos + 1
-            if start >= self.size:
-                found = ("end", self.size, self.size)
-            else:
-                found = self._tokens.get(start, _UNREAD)
-                if found is _UNREAD:
-                    found = _READERS.get(self.text[start], Lexer._name)(self, start)
-                    self._tokens[start] = found
-            self._tokens[pos] = found
+            found = self._tokens[pos] = self.read(pos)
         return found
+
+    def read(self, pos: int) -> Token | None:
+        """The token at ``pos``, read now (the first reading asks for each position once: nothing kept)."""
+        text = self.text
+        m = FAST.match(text, pos)
+        if m is not None:
+            kind = m.lastgroup
+            self.work += m.end() - pos
+            return kind, m.start(kind), m.end()
+        start = WHITE.match(text, pos).end()
+        self.work += start - pos + 1
+        if start >= self.size:
+            return "end", self.size, self.size
+        return _READERS.get(text[start], Lexer._name)(self, start)
 
     def index(self, name: str, pattern: str) -> list[int]:
         """Where ``pattern`` matches in the text, in order: built once per ``name``, with a read of the text."""

@@ -2,24 +2,24 @@
 
 pyoxigraph's parser (spargebra, a recursive-descent PEG parser) calls itself once per bracket, and
 once per element of a chain of ``+``, ``-``, ``*``, ``/`` and ``!``; the chains it reads in a loop
-(``||``, ``&&``, property paths, object and predicate lists, a group's elements: ``UNION``,
-``OPTIONAL``, ``MINUS``, ``FILTER``, ``BIND``, groups in a row) it folds into trees as deep as they
-are long, which its optimizer and evaluator then walk by recursion. Each level costs stack; a
-query that nests deep enough overflows the query worker's stack and kills it. ``bench/parser_depth.py``
-measures, per construct, how long a chain pyoxigraph survives on a given stack.
+(``||``, ``&&``, property paths, triples, predicate and object lists, collections, a group's elements:
+``UNION``, ``OPTIONAL``, ``MINUS``, ``FILTER``, ``BIND``, groups in a row) it folds into trees as deep as
+they are long, which its optimizer and evaluator then walk by recursion. Every level takes stack; a
+query that nests deep enough overflows the query worker's stack and kills it.
 
 :class:`Meter` reads the tokens of a reading and computes, bottom-up, the depth of the tree a parser
-builds from them: a bracketed level is as deep as its bracket's weight, plus every chain operator
-read at that level (all chains of a level are counted as one, which over-counts and never
-under-counts), plus its deepest sub-level. Weights are in the unit of the cheapest chain element
-(:data:`BRACKETS`, :data:`OPERATORS`, :data:`KEYWORDS`), from the measurements in ``bench/README.md``.
+builds from them: a bracketed level is as deep as its bracket's weight, plus every chain element read
+at that level (all chains of a level count as one, which over-counts and never under-counts), plus its
+deepest sub-level. A weight is the stack one element takes, in levels of :data:`LEVEL_BYTES`, rounded
+up: ``bench/parser_depth.py`` measures the stack per element of each construct, and
+``tests/test_nesting.py`` checks that every weight covers it (the figures are in ``bench/README.md``).
 
-Other readings of the text (see :mod:`natoasia.endpoint.querycheck`) may nest deeper than the first
-one: an IRI read as ``<`` and what follows (inside the IRI: brackets and operators that are code in
-that reading), and code of the first reading that another reading skips (inside a comment or a
-string): brackets it closes then stay open. Each such segment is measured on its own
-(:meth:`Meter.other`, :func:`inside_iri`) and added to the first reading's depth: its own depth to
-the deepest of them, the levels it leaves open to all of them (:meth:`Meter.aside`).
+Other readings of the text (see :mod:`natoasia.endpoint.readings`) may nest deeper than the first:
+pyoxigraph reads an IRI's ``<`` as less-than after an operand in an expression, and then what the
+IRI holds is code (:func:`inside_iri`), and so may be text the first reading took for a string or a
+comment, while code it read may be skipped, leaving open the brackets it closed. Each such segment is
+measured on its own (:meth:`Meter.other`) and added to the first reading's depth (:meth:`Meter.aside`):
+the levels it leaves open to every later segment, its own depth to the deepest of them.
 """
 
 from __future__ import annotations
@@ -32,19 +32,21 @@ LEVEL_BYTES = 1280
 #: deepest call it may open, a function's; a group ``{`` also adds one element to its group's chain).
 BRACKETS = {"(": 8, "[": 3, "{": 3}
 #: Chain operators and what one element of their chain costs.
-OPERATORS = {"+": 1, "-": 1, "*": 1, "/": 3, "||": 1, "&&": 1, "!": 1, "|": 1, ",": 1, ";": 1, ".": 1}
+OPERATORS = {"+": 1, "-": 1, "*": 1, "/": 3, "||": 1, "&&": 1, "!": 1, "|": 1}
+#: Separators of lists pyoxigraph folds into trees (triples, predicate and object lists) outside round
+#: brackets; inside them they separate arguments, which it reads in a loop.
+SEPARATORS = {".": 3, ";": 3, ",": 3}
 #: Keywords that add an element to a group's chain; pyoxigraph reads them glued to what follows
 #: (``FILTERregex(…)``), so a word that starts with one counts.
-KEYWORDS = {"UNION": 1, "OPTIONAL": 2, "MINUS": 2, "FILTER": 1, "BIND": 3, "GRAPH": 1, "SERVICE": 1,
+KEYWORDS = {"UNION": 1, "OPTIONAL": 1, "MINUS": 1, "FILTER": 1, "BIND": 3, "GRAPH": 1, "SERVICE": 1,
             "VALUES": 1, "LATERAL": 1}
 #: An element of a collection, ``(1 2 3)``: a term right after another inside round brackets.
-ITEM = 6
+ITEM, ITEM_LABEL = 6, "collection element"
 _KEYWORD_STARTS = tuple(KEYWORDS)
-_GROUP_ELEMENT = 1  # a ``{`` in a group: one more element of its chain (a join)
-#: Tokens after which pyoxigraph, in an expression, reads ``<`` as less-than (an operand ends there).
-_OPERANDS = {"var", "string", "number", "iri", "pname", "langtag", "bnode", "close"}
-#: Tokens that start a term (a collection's element).
-_TERMS = {"var", "string", "number", "iri", "pname", "bnode", "open"}
+_GROUP_ELEMENT = 3  # a ``{`` in a group: one more element of its chain (a join)
+#: Tokens that are a term (a collection's element). After one, and after a ``)``, ``]``, ``}``, a language tag,
+#: ``true`` or ``false``, an operand has ended: pyoxigraph, in an expression, reads ``<`` as less-than there.
+_TERMS = {"var", "string", "number", "iri", "pname", "bnode"}
 
 
 class _Level:
@@ -86,26 +88,37 @@ class Meter:
 
     def token(self, kind: str, start: int, end: int) -> None:
         """Read one token (``kind``, ``start``, ``end`` as the lexer gives them)."""
-        if kind == "comment":
-            return
-        if self.operand and kind in _TERMS and self.levels[-1].bracket == "(":
-            self.levels[-1].add("collection element", ITEM)
-        self.operand = kind in _OPERANDS or (kind == "word" and self.folded[start:end] in ("TRUE", "FALSE"))
-        if kind == "punct":
-            weight = OPERATORS.get(self.folded[start:end])
+        levels = self.levels
+        if kind in _TERMS:  # the commonest: a term, which may be a collection's next element
+            if self.operand and levels[-1].bracket == "(":
+                levels[-1].add(ITEM_LABEL, ITEM)
+            self.operand = True
+        elif kind == "punct":
+            self.operand = False
+            spelling = self.folded[start:end]
+            weight = OPERATORS.get(spelling) or (levels[-1].bracket != "(" and SEPARATORS.get(spelling))
             if weight:
-                self.levels[-1].add(self.folded[start:end], weight)
+                levels[-1].add(spelling, weight)
         elif kind == "open":
             bracket = self.folded[start]
-            if bracket == "{":
-                self.levels[-1].add("{", _GROUP_ELEMENT)
-            self.levels.append(_Level(bracket))
+            if self.operand and levels[-1].bracket == "(":
+                levels[-1].add(ITEM_LABEL, ITEM)
+            elif bracket == "{":
+                levels[-1].add("{", _GROUP_ELEMENT)
+            levels.append(_Level(bracket))
+            self.operand = False
         elif kind == "close":
-            if len(self.levels) > 1:
+            if len(levels) > 1:
                 self._close()
-        elif kind == "word" and self.folded.startswith(_KEYWORD_STARTS, start, end):
-            word = next(k for k in _KEYWORD_STARTS if self.folded.startswith(k, start, end))
-            self.levels[-1].add(word, KEYWORDS[word])
+            self.operand = True
+        elif kind == "word":
+            word = self.folded[start:end]
+            self.operand = word in ("TRUE", "FALSE")
+            if word.startswith(_KEYWORD_STARTS):
+                keyword = next(k for k in _KEYWORD_STARTS if word.startswith(k))
+                levels[-1].add(keyword, KEYWORDS[keyword])
+        elif kind != "comment":
+            self.operand = kind == "langtag"
 
     def _close(self) -> None:
         level = self.levels.pop()
@@ -148,8 +161,7 @@ class Meter:
         extra = self.carried + self.deepest_aside
         if extra:
             depth += extra
-            detail += f", and {extra} more if some brackets and operators are read another way" \
-                if self.aside_detail else ""
+            detail += f", and {extra} more where another reading takes brackets or operators for code"
         return depth, detail
 
 
@@ -162,12 +174,10 @@ def _describe(root: _Level) -> str:
             if count > 1:  # a chain; a single operator is noise beside it
                 counts[label] = counts.get(label, 0) + count
         level = level.deepest
-    chains = sorted(counts.items(), key=lambda item: -item[1])
-    words = [f"a chain of {count} `{label}`" if label in OPERATORS or label in KEYWORDS or label == "{"
-             else f"{count} {label}s" for label, count in chains[:2]]
-    if brackets:
-        words.append(f"{brackets} bracket{'s' if brackets > 1 else ''}")
-    return " inside ".join([", ".join(words[:-1]), words[-1]] if len(words) > 2 else words) or "no nesting"
+    chains = ", ".join(f"{count} {label}s" if label == ITEM_LABEL else f"a chain of {count} `{label}`"
+                       for label, count in sorted(counts.items(), key=lambda item: -item[1])[:2])
+    nested = f"{brackets} bracket{'s' if brackets > 1 else ''}" if brackets else ""
+    return (f"{chains} inside {nested}" if chains and nested else chains or nested) or "no nesting"
 
 
 def inside_iri(text: str, start: int, end: int) -> tuple[int, int, str]:
@@ -178,16 +188,17 @@ def inside_iri(text: str, start: int, end: int) -> tuple[int, int, str]:
         return 0, 0, ""
     part = text[start:end]
     ops = sum(part.count(c) * weight for c, weight in _IRI_OPERATORS)
-    depth = deepest = 0
+    opened: list[int] = []
+    deepest = 0
     for c in _IRI_BRACKETS.findall(part):
         if c in BRACKETS:
-            depth += BRACKETS[c]
-            deepest = max(deepest, depth)
-        else:
-            depth = max(0, depth - BRACKETS["("])
+            opened.append(BRACKETS[c])
+            deepest = max(deepest, sum(opened))
+        elif opened:
+            opened.pop()
     if not deepest + ops:
         return 0, 0, ""
-    return deepest + ops, depth + ops if depth else 0, "brackets and operators inside an IRI, read as code"
+    return deepest + ops, sum(opened) + ops if opened else 0, "brackets and operators inside an IRI, read as code"
 
 
 #: What of an IRI is code when its ``<`` is read as less-than (an IRI holds no ``{``, ``|`` or white space).

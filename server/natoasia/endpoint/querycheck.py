@@ -117,9 +117,9 @@ class _Reading:
     def first(self) -> None:
         """The grammar's own (longest-match) reading: keywords, form, nesting; fail closed on bad text."""
         scan, starts, lexer, meter, others = self.scan, self.starts, self.lexer, self.meter, self.others
-        pos, previous = 0, None
+        pos, previous, read = 0, None, lexer.read
         while True:
-            token = lexer.token(pos)
+            token = read(pos)
             if token is None:
                 self.fail(pos)
             kind, start, end = token
