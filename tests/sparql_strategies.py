@@ -76,6 +76,15 @@ CHAINS: dict[str, Callable[[int], str]] = {
     "exists": _nested("SELECT * { FILTER(", "EXISTS{FILTER(", "true", ")}", ") }"),
 }
 
+def _elements(chain: Callable[[int], str], size: int) -> int:
+    """How many elements make ``chain``'s query about ``size`` characters long."""
+    unit = len(chain(2)) - len(chain(1))
+    k = max(1, (size - len(chain(1)) + unit) // unit)
+    while k > 1 and len(chain(k)) > size:  # elements that grow longer as they go (numbered variables)
+        k = k * size // len(chain(k))
+    return k
+
+
 #: Attack shape → its text at about ``size`` characters.
 ATTACKS: dict[str, Callable[[int], str]] = {
     # the query check: one regular-expression call that read on and on (issue 17, class 1)
@@ -98,7 +107,7 @@ ATTACKS: dict[str, Callable[[int], str]] = {
     "backslash runs": _chain("SELECT * { ?s ?p '\\u0041", "\\\\", "' }"),
     "white space": _chain("SELECT * {", " \n\t", "}"),
     # nesting: every chain the parser recurses on, and brackets (class 5), as long as the size allows
-    **{f"{name} (nesting)": (lambda chain: lambda size: chain(max(1, size // len(chain(1)))))(chain)
+    **{f"{name} (nesting)": (lambda chain: lambda size: chain(_elements(chain, size)))(chain)
        for name, chain in CHAINS.items()},
     "unclosed brackets": _chain("ASK { FILTER(", "(", ""),
     "glued filter chain": _chain("SELECT * { ?s ?p ?o", "FILTERstr(1)", " }"),

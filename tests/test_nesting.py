@@ -31,10 +31,13 @@ LEVELS = {
     "collection items": 6, "values rows": 0, "order conditions": 0, "brackets": 8, "braces": 6, "functions": 8,
     "blank node lists": 3, "collections": 8, "path brackets": 8, "subqueries": 7, "exists": 15,
 }
-#: Elements of the chains stack_per_element compares (small where pyoxigraph plans slowly, large elsewhere).
+#: Elements of the chains stack_per_element compares: fewer where pyoxigraph plans slowly (its planning time
+#: grows with a power of the length: 400 path steps take ~45 s, 60 triple patterns ~1 s), 150 elsewhere.
 MEASURED_AT = {"path sequence": 40, "inverse path sequence": 40, "path alternative": 40, "collection items": 30,
                "triples": 20, "object list": 20, "predicate list": 20, "groups": 20, "optional": 20,
                "blank node lists": 30, "collections": 30}
+#: At the longest chain allowed, these take pyoxigraph minutes to plan: their stack is proven by measurement.
+SLOW_TO_PLAN = set(MEASURED_AT) - {"path alternative"}
 
 
 def depth(construct: str, k: int) -> int:
@@ -88,13 +91,12 @@ def test_the_deepest_query_allowed_needs_at_most_a_quarter_of_the_worker_stack(s
     assert 4 * (LIMIT * dearest + 2 * 2**20) <= STACK_BYTES, dearest
 
 
-@pytest.mark.parametrize("construct", sorted(c for c in CHAINS if LEVELS[c]))
+@pytest.mark.parametrize("construct", sorted(c for c in CHAINS if LEVELS[c] and c not in SLOW_TO_PLAN))
 def test_the_longest_chain_allowed_runs_on_an_eighth_of_the_worker_stack(construct):
     """Not only measured: the longest chain the limit allows is answered on a stack eight times smaller
-    than a worker's (a chain pyoxigraph plans slowly may run out of time here, never out of stack)."""
-    outcome, taken = stack_taken(CHAINS[construct](longest_allowed(construct)), STACK_BYTES // 8, seconds=60)
-    assert outcome in ("ok", "timeout"), outcome
-    assert taken * 1024 <= STACK_BYTES // 8
+    than a worker's."""
+    outcome, taken = stack_taken(CHAINS[construct](longest_allowed(construct)), STACK_BYTES // 8)
+    assert outcome == "ok" and taken * 1024 <= STACK_BYTES // 8, outcome
 
 
 @pytest.fixture(scope="module")
@@ -120,11 +122,12 @@ def deaths(endpoint) -> int:
 
 @pytest.mark.parametrize("construct", sorted(c for c in CHAINS if LEVELS[c]))
 def test_the_longest_chain_allowed_is_answered_and_one_more_is_refused_naming_it(endpoint, construct):
-    """At the limit a worker answers (or runs out of time, for chains pyoxigraph plans slowly); one element
-    more is a 400 that says how deep the query nests, what nests it, and the limit — never a crash."""
+    """At the limit a worker answers (or runs out of time, for chains pyoxigraph plans slowly, or finds more
+    rows than the endpoint returns); one element more is a 400 that says how deep the query nests, what
+    nests it, and the limit — never a crash."""
     before, k = deaths(endpoint), longest_allowed(construct)
     status, body = ask(endpoint, CHAINS[construct](k))
-    assert status in (200, 503), body
+    assert status in (200, 422, 503), body
     assert deaths(endpoint) == before
     status, body = ask(endpoint, CHAINS[construct](k + 1))
     assert status == 400 and f"the limit of this endpoint is {LIMIT}" in body, body

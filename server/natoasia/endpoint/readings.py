@@ -37,6 +37,21 @@ _TARGETS = ("var", "iri", "pname")
 _FORKING = ("iri", "lt", "pname")
 
 
+class _Unmeasured:
+    """The meter of a reading pyoxigraph never takes: its nesting does not matter."""
+
+    @staticmethod
+    def after_operand() -> bool:
+        return False
+
+    @staticmethod
+    def token(kind: str, start: int, end: int) -> None:
+        pass
+
+
+_UNMEASURED = _Unmeasured()
+
+
 class TooManyReadings(Exception):
     """The text can be read in more ways than the work bound allows; ``pos`` is where the reading was."""
 
@@ -118,7 +133,7 @@ class Readings:
         starts, lexer = self.starts, self.lexer
         while self.forks:
             pos, state, origin = self.forks.pop()
-            meter, continues = self.meter.other(), True
+            meter, continues = self.meter.other() if origin >= 0 else _UNMEASURED, True
             while (state != IDLE or not starts[pos]) and (pos, state) not in seen:
                 seen.add((pos, state))
                 self.steps += 1

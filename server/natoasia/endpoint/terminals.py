@@ -57,12 +57,13 @@ OPEN, CLOSE = "({[", ")}]"
 #: The commonest tokens in one call, after white space: each alternative reads its token and at most one
 #: character past it (a lookahead), or fails within a line (an unterminated string, which the careful
 #: readers then refuse). A word or prefixed name is taken here only when nothing could make it longer (no
-#: dot, colon, escape or other name character follows); everything else is left to the careful readers.
+#: dot, colon, escape or other name character follows), and a prefix here holds no hyphen (or ``a-a-a-…``
+#: would be read to its end from every ``a``); everything else is left to the careful readers.
 _STRING1 = "|".join(f"{q}(?!{q}{q})(?:[^{q}\\\\\\n\\r]++|{_ECHAR}|{_UCHAR})*+{q}" for q in "'\"")
 FAST = re.compile("[ \\t\\r\\n]*+(?:" + "|".join((
     f"(?P<var>[?$][{_U}0-9][{_U}0-9\u00B7\u0300-\u036F\u203F-\u2040]*+)",
     f"(?P<word>[A-Za-z][A-Za-z0-9_]*+(?![{_CHARS}.:]))",
-    f"(?P<pname>[A-Za-z][A-Za-z0-9_\\-]*+:(?:[A-Za-z0-9_][A-Za-z0-9_\\-]*+)?+(?![{_CHARS}.:%\\\\]))",
+    f"(?P<pname>[A-Za-z][A-Za-z0-9_]*+:(?:[A-Za-z0-9_][A-Za-z0-9_\\-]*+)?+(?![{_CHARS}.:%\\\\]))",
     "(?P<iri><[^<>\"{}|^`\\\\\x00-\x20]*+>)",
     f"(?P<string>{_STRING1})",
     f"(?P<number>{NUMBER.pattern})",
