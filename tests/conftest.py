@@ -99,7 +99,7 @@ def endpoint_settings(built):
     from natoasia.endpoint.settings import Settings
 
     return Settings(dataset=built, loads=w3c_loads(), workers=2, timeout=3.0, max_rows=500,
-                    max_query_bytes=20_000, max_body_bytes=50_000, max_depth=40)
+                    max_query_bytes=20_000, max_body_bytes=50_000, max_depth=200)
 
 
 @pytest.fixture(scope="session")

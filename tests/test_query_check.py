@@ -293,9 +293,10 @@ def test_keywords_are_read_in_any_case_and_glued(query, service, update, dataset
 
 
 def test_nesting_counts_brackets_but_not_those_in_strings_or_comments():
-    assert scan("SELECT * " + "{" * 70 + "}" * 70).max_depth == 70
-    assert scan("SELECT * { ?s ?p '((((((' # [[[[[[[\n }").max_depth == 1
-    assert scan("SELECT * { FILTER(?o < <((((>) }").max_depth >= 5  # a less-than reading of the IRI nests
+    """Each ``{`` weighs 3 and is one more element (3) of its group (see natoasia.endpoint.nesting); `*` is 1."""
+    assert scan("SELECT * " + "{" * 70 + "}" * 70).max_depth == 1 + 3 + 3 + 69 * 6
+    assert scan("SELECT * { ?s ?p '((((((' # [[[[[[[\n }").max_depth == 7
+    assert scan("SELECT * { FILTER(?o <((((>) }").max_depth == 22 + 4 * 8  # a less-than reading of the IRI nests
 
 
 @pytest.mark.parametrize("query", [

@@ -33,13 +33,16 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "server/natoasia/"
 EQUIVALENTS = ROOT / "tools" / "mutation-equivalents.md"
 
+QUERY_CHECK_TESTS = ["tests/test_query_check_mutants.py", "tests/test_nesting.py", "tests/test_query_check.py",
+                     "tests/test_query_check_linear.py", "-k", "not the_endpoint and not stack and not worker and not answered"]
+
 #: module (relative to server/natoasia/) → the fast tests that should kill its mutants, and the
 #: functions left out of its score (each with the reason, printed with the score).
 MODULES = {
     "endpoint/negotiation.py": {"tests": ["tests/test_negotiation_props.py"]},
     "endpoint/protocol.py": {"tests": ["tests/test_protocol_parsing.py"]},
     "service/http_worker.py": {"tests": ["tests/test_slow_clients.py"]},
-    "endpoint/worker.py": {"tests": ["tests/test_worker_caps.py", "tests/test_pool_limits.py"],
+    "endpoint/worker.py": {"tests": ["tests/test_worker_caps.py", "tests/test_pool_limits.py", "tests/test_worker_stack.py"],
                       "skip": {"serve": "the process loop: tested through the pool (test_safety, test_hostile)",
                                "main": "the process entry point: tested through the pool",
                                "load_store": "tested through the pool and test_endpoint's --load graphs"}},
@@ -48,9 +51,12 @@ MODULES = {
                         "_default_format": "needs a query result: test_cli.py",
                         "_confine": "the sandbox itself: test_sandbox.py"}},
     "dataset/build.py": {"tests": ["tests/test_void.py", "tests/test_first_start.py"]},
-    # The query check (SERVICE refusal): its own property tests, less the one that needs the app.
-    "endpoint/querycheck.py": {"tests": ["tests/test_query_check_mutants.py", "tests/test_query_check.py",
-                                    "-k", "not the_endpoint"]},
+    # The query check (SERVICE refusal, linear work, nesting): its own example, property and work-counting
+    # tests, less those that need the app (conftest's dataset) or run pyoxigraph in a process per construct.
+    **{module: {"tests": QUERY_CHECK_TESTS} for module in (
+        "endpoint/querycheck.py", "endpoint/readings.py", "endpoint/lexer.py", "endpoint/terminals.py")},
+    "endpoint/nesting.py": {"tests": ["tests/test_nesting.py", "tests/test_query_check_mutants.py",
+                                      "tests/test_query_check.py", "-k", QUERY_CHECK_TESTS[-1]]},
     # The worker pool on a tiny N-Quads file (test_store.py and test_sandbox.py need conftest's dataset).
     "endpoint/pool.py": {"tests": ["tests/test_pool.py", "tests/test_pool_limits.py"]},
     "dataset/checks/quotes.py": {"tests": ["tests/test_quote_check.py"]},

@@ -112,9 +112,9 @@ class Engine:
         if scanned.uses_service:
             raise ProtocolError(400, "SERVICE (federated query) is not allowed on this endpoint; "
                                      "it would make the server fetch other URLs")
-        if scanned.max_depth > self.settings.max_depth:
-            raise ProtocolError(400, f"the query nests brackets {scanned.max_depth} deep; "
-                                     f"the limit of this endpoint is {self.settings.max_depth}")
+        too_deep = scanned.too_deep(self.settings.max_depth)
+        if too_deep:
+            raise ProtocolError(400, too_deep)
         limit = min(self.settings.timeout, request.timeout or self.settings.timeout)
         protocol_dataset = bool(request.default_graphs or request.named_graphs)
         job = Job(

@@ -2,9 +2,10 @@
 
 The check finds what must be refused or treated specially without evaluating anything: SERVICE
 (a federated query makes the store fetch any URL), update operations, FROM / FROM NAMED (the
-query brings its own dataset) and bracket nesting depth. It tokenizes with the terminals of the
-SPARQL 1.1 grammar (section 19.8) and fails closed: text that is not a sequence of valid tokens
-is a syntax error, never passed on.
+query brings its own dataset) and how deep the query nests as the grammar nests (brackets and
+chains, see :mod:`natoasia.endpoint.nesting`). It tokenizes with the terminals of the SPARQL 1.1
+grammar (section 19.8, :mod:`natoasia.endpoint.lexer`) and fails closed: text that is not a sequence
+of valid tokens is a syntax error, never passed on.
 
 Parsers do not all read the same text the same way, so the check reads it every way a parser
 could and refuses SERVICE if any reading shows it:
@@ -18,12 +19,17 @@ could and refuses SERVICE if any reading shows it:
   ``ex:`` that pyoxigraph falls back to when ``ex:local`` is not a valid IRI;
 - keywords glued to what follows (pyoxigraph matches ``SERVICE`` in ``servicesilent<…>{``).
 
-The first reading is the grammar's longest-match tokenization; any word or prefix containing
-SERVICE in it is refused outright. Each other reading is followed from where it departs until it
-meets the first one again, and refused if it spells the SERVICE pattern: SERVICE, optional SILENT,
-a variable or IRI, then ``{``. That work is bounded; a text that can be read in more ways than that
-is refused as a syntax error. So are Virtuoso's ``DEFINE`` pragmas and ``bif:`` / ``sql:`` functions,
-which may fetch URLs on an external store and are not SPARQL.
+The first reading is the grammar's longest-match tokenization (here); any word or prefix containing
+SERVICE in it is refused outright. The other readings are followed from where they depart until
+they meet one already read (:mod:`natoasia.endpoint.readings`), and the query is refused if one spells
+the SERVICE pattern: SERVICE, optional SILENT, a variable or IRI, then ``{``. So are Virtuoso's
+``DEFINE`` pragmas and ``bif:`` / ``sql:`` functions, which may fetch URLs on an external store and
+are not SPARQL.
+
+The work is linear in the length of the text, with a small constant: the lexer reads each token
+once, whichever reading asks for it, and never reads far past it; each reading stops where it meets
+a (position, state) already visited. A text that could still be read in more ways than
+``WORK_PER_CHARACTER`` allows is refused as a syntax error rather than followed.
 """
 
 from __future__ import annotations
@@ -32,14 +38,16 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from natoasia.endpoint.terminals import (ALT_TOKEN, ESCAPE, FOLD, JAVA_ESCAPE, LOCAL_OXIGRAPH, RUN, RUN_KINDS, TOKEN,
-                                         decode)
+from natoasia.endpoint.lexer import Lexer
+from natoasia.endpoint.nesting import Meter
+from natoasia.endpoint.readings import IDLE, Readings, TooManyReadings
+from natoasia.endpoint.terminals import ESCAPE, FOLD, JAVA_ESCAPE, decode
 
 UPDATE_VERBS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 PROLOGUE = ("BASE", "PREFIX", "VERSION")
-IDLE, AFTER_SERVICE, AFTER_SILENT, AFTER_TARGET, FOUND = range(5)
-_EXTENSION = re.compile("<(?:BIF|SQL):")  # in the folded (upper-case) text
+_EXTENSION = "<(?:BIF|SQL):"  # in the folded (upper-case) text
+_FORKING = ("iri", "lt")
 
 
 class QuerySyntaxError(ValueError):
@@ -55,12 +63,14 @@ class Scan:
     """What the check found; ``error`` is set (and nothing else is reliable) when the text is not SPARQL."""
 
     keywords: list[str] = field(default_factory=list)
-    max_depth: int = 0
+    max_depth: int = 0  # as the grammar nests: brackets and chains (see natoasia.endpoint.nesting)
+    deepest: str = ""  # what makes it that deep, in words
     form: str | None = None  # SELECT, ASK, CONSTRUCT, DESCRIBE, or an update verb
     service: bool = False
     dataset: bool = False
     update: bool = False
     error: QuerySyntaxError | None = None
+    work: int = 0  # characters read and reading steps taken, for the tests of the work bound
 
     @property
     def uses_service(self) -> bool:
@@ -74,145 +84,72 @@ class Scan:
     def is_update(self) -> bool:
         return self.update or self.form in UPDATE_VERBS
 
-
-def _step(state: int, kind: str, folded: str) -> int:
-    """The SERVICE pattern as an automaton over significant tokens (``folded``: the token in upper case)."""
-    if state == AFTER_TARGET and folded == "{":
-        return FOUND
-    if state in (AFTER_SERVICE, AFTER_SILENT) and kind in ("var", "iri", "pname"):
-        return AFTER_TARGET
-    if state == AFTER_SERVICE and kind == "word" and folded.startswith("SILENT"):
-        return AFTER_SILENT
-    if kind == "word" and "SERVICE" in folded:
-        return AFTER_SERVICE
-    if kind == "pname" and "SERVICE" in folded.split(":", 1)[0]:
-        return AFTER_TARGET
-    return IDLE
+    def too_deep(self, limit: int) -> str | None:
+        """The refusal when the query nests deeper than ``limit``, in words; None when it does not."""
+        if self.max_depth <= limit:
+            return None
+        return f"the query nests {self.max_depth} deep ({self.deepest}); the limit of this endpoint is {limit}"
 
 
 class _Reading:
-    """One text (as written, or decoded), its first reading and every other reading that departs from it."""
+    """One text (as written, or decoded): its first reading, and the other readings that depart from it."""
 
     def __init__(self, text: str, anchors: list[tuple[int, int]], raw_text: str):
         self.text, self.anchors, self.raw_text = text, anchors, raw_text
+        self.lexer = Lexer(text)
         self.folded = text.translate(FOLD)
-        self.services = [m.start() for m in re.finditer("SERVICE", self.folded)]
-        self.extensions = [m.start() for m in _EXTENSION.finditer(self.folded)]
-        self.starts = bytearray(len(text) + 1)
-        self.forks: list[tuple[int, int, int]] = []  # (position, automaton state, depth)
-        self._closers: list[int] | None = None
-        self._line_ends: list[int] | None = None
-        self._comment_end = -1  # where the last comment read inside an IRI ends
+        self.extensions = bool(re.search(_EXTENSION, self.folded))
+        self.starts = bytearray(len(text) + 1)  # where the first reading's tokens (and the space before them) start
+        self.meter = Meter(self.folded)
+        self.others = Readings(text, self.folded, self.lexer, self.meter, self.starts)
         self.scan = Scan()
 
-    def service_in(self, start: int, end: int) -> bool:
-        """Whether SERVICE (in any case) is spelt within ``text[start:end]``."""
-        i = bisect.bisect_left(self.services, start)
-        return i < len(self.services) and self.services[i] + 7 <= end
-
-    def next_of(self, attribute: str, pattern: str, pos: int) -> int | None:
-        """The first position at or after ``pos`` of a character in ``pattern`` (a list built once)."""
-        if getattr(self, attribute) is None:
-            setattr(self, attribute, [m.start() for m in re.finditer(pattern, self.text)])
-        found = getattr(self, attribute)
-        i = bisect.bisect_left(found, pos)
-        return found[i] if i < len(found) else None
-
-    def forks_at(self, m: re.Match, kind: str, state: int, depth: int) -> None:
-        """Queue the other readings of the token ``m`` (of ``kind``), to be followed from ``state``."""
-        text, start, end = self.text, m.start(kind), m.end()
-        if kind == "iri":  # read as less-than: only a quote, a comment or SERVICE in the IRI can matter,
-            cuts = [i for i in (text.find("'", start, end), text.find("#", start, end)) if i >= 0]
-            i = bisect.bisect_left(self.services, start)
-            if i < len(self.services) and self.services[i] + 7 <= end:  # from the start of the name spelling it
-                cut = self.services[i]
-                while cut > start + 1 and (text[cut - 1].isalnum() or text[cut - 1] in "_-.:"):
-                    cut -= 1
-                cuts.append(cut)
-            if cuts and text[min(cuts)] == "#":  # a comment up to the end of the line, then on from there
-                if min(cuts) > self._comment_end:
-                    line_end = self.next_of("_line_ends", "[\\r\\n]", min(cuts))
-                    self._comment_end = len(text) if line_end is None else line_end
-                    self.forks.append((self._comment_end, IDLE, depth))
-            elif cuts:  # and the tokens before that point are all read the same way
-                self.forks.append((min(cuts), IDLE, depth))
-        elif kind == "lt":
-            gt = self.next_of("_closers", ">", start)
-            if gt is not None:
-                self.forks.append((gt + 1, _step(state, "iri", ""), depth))
-        elif kind == "pname":
-            colon = text.index(":", start)
-            if self.service_in(colon + 1, end):
-                self.forks.append((colon + 1, _step(state, "pname", self.folded[start:colon + 1]), depth))
-            short = LOCAL_OXIGRAPH.match(text, colon + 1)
-            if short and short.end() < end and self.service_in(short.end(), end):
-                self.forks.append((short.end(), _step(state, "pname", self.folded[start:short.end()]), depth))
+    def read(self) -> None:
+        """Read the text every way (see module doc); raise :class:`QuerySyntaxError` if it is not SPARQL."""
+        self.first()
+        try:
+            self.scan.service |= self.others.follow()
+        except TooManyReadings as exc:
+            self.fail(exc.pos, "this text can be read in too many ways to be checked; write it more plainly")
+        self.scan.max_depth, self.scan.deepest = self.meter.total()
+        self.scan.work = self.lexer.work + self.others.steps
 
     def first(self) -> None:
-        """The grammar's own (longest-match) reading: keywords, form, depth; fail closed on bad text."""
-        scan, starts, services, pos, depth, previous = self.scan, self.starts, self.services, 0, 0, None
-        for m in RUN.finditer(self.text):
-            if m.start() != pos:
-                self.fail(self.bad_token(pos))
-            starts[pos] = 1
-            index = m.lastindex
-            kind, (start, pos) = RUN_KINDS[index], m.span(index)
-            if start > m.start() and (services or self.extensions) and (
-                    self.service_in(m.start(), start) or self.extension_in(m.start(), start)):
-                self.dull(m.start(), start, depth)
-            starts[start] = 1
-            if kind == "open":
-                depth += 1
-                scan.max_depth = max(scan.max_depth, depth)
-            elif kind == "close":
-                depth -= 1
-            elif kind == "word":
-                self.refuse_extension(start, self.folded[start:pos])
-                self.keyword(self.folded[start:pos], previous)
-            elif kind == "pname":
-                self.refuse_extension(start, self.folded[start:pos].split(":", 1)[0])
-                self.keyword(self.folded[start:pos].split(":", 1)[0], previous, prefixed=depth + 1)
-                if services:
-                    self.forks_at(m, kind, IDLE, depth)
-            elif kind == "iri":
-                if self.extensions:
-                    self.refuse_extension(start)
-                if "(" in m.group(index) or "[" in m.group(index):
-                    scan.max_depth = max(scan.max_depth, depth + _nesting(m.group(index)))
-                self.forks_at(m, kind, IDLE, depth)
-            elif kind == "lt":
-                self.forks_at(m, kind, IDLE, depth)
-            elif kind == "end":
+        """The grammar's own (longest-match) reading: keywords, form, nesting; fail closed on bad text."""
+        scan, starts, lexer, meter, others = self.scan, self.starts, self.lexer, self.meter, self.others
+        pos, previous, read = 0, None, lexer.read
+        while True:
+            token = read(pos)
+            if token is None:
+                self.fail(pos)
+            kind, start, end = token
+            starts[pos] = starts[start] = 1
+            if kind == "end":
                 return
+            if kind in _FORKING or (kind == "pname" and others.services):
+                if kind == "iri" and self.extensions:
+                    self.refuse_extension(start)
+                others.fork(token, IDLE, meter)
+            meter.token(kind, start, end)
+            if kind == "close":
+                others.closes.append(start)
+            elif kind == "word":
+                word = self.folded[start:end]
+                self.refuse_extension(start, word)
+                self.keyword(word, previous)
+            elif kind == "pname":
+                prefix = self.folded[start:self.text.index(":", start)]
+                self.refuse_extension(start, prefix)
+                self.keyword(prefix, previous, prefixed=meter.brackets + 1)
             if kind != "comment":
                 previous = scan.keywords[-1] if kind == "word" else None
-        self.fail(self.bad_token(pos))
-
-    def extension_in(self, start: int, end: int) -> bool:
-        i = bisect.bisect_left(self.extensions, start)
-        return i < len(self.extensions) and self.extensions[i] < end
+            pos = end
 
     def refuse_extension(self, pos: int, word: str = "") -> None:
         """Virtuoso's ``DEFINE`` pragmas and ``bif:`` / ``sql:`` functions can fetch URLs: they are not SPARQL."""
-        if word in ("DEFINE", "BIF", "SQL") or (not word and _EXTENSION.match(self.folded, pos)):
+        if word in ("DEFINE", "BIF", "SQL") or (not word and self.folded.startswith(("<BIF:", "<SQL:"), pos)):
             name = word or self.folded[pos + 1:pos + 4]
             self.fail(pos, f"{name} (a store's own extension, which may fetch URLs) is not SPARQL and not accepted")
-
-    def bad_token(self, pos: int) -> int:
-        """Where, from ``pos``, the first character that starts no token is."""
-        while (m := TOKEN.match(self.text, pos)) is not None and m.lastgroup != "end":
-            pos = m.end()
-        return pos
-
-    def dull(self, pos: int, end: int, depth: int) -> None:
-        """Token by token, a run that spells SERVICE somewhere: an IRI spelling it may be read otherwise."""
-        while pos < end:
-            m = TOKEN.match(self.text, pos)
-            self.starts[pos] = 1
-            if m.lastgroup == "iri":
-                self.refuse_extension(m.start("iri"))
-                self.forks_at(m, "iri", IDLE, depth)
-            pos = m.end()
 
     def keyword(self, word: str, previous: str | None, prefixed: int = 0) -> None:
         """Record what a bare word, or the prefix of a prefixed name (``prefixed``: its depth + 1), may be.
@@ -233,44 +170,6 @@ class _Reading:
         if word in UPDATE_VERBS or (not prefixed and word.startswith(UPDATE_VERBS)):
             scan.update = True
 
-    def others(self) -> None:
-        """Follow every other reading until it meets one already read; set ``service`` if one spells SERVICE.
-
-        The work is bounded: a text that can be read too many ways is refused as a syntax error.
-        """
-        seen: set[tuple[int, int]] = set()
-        text, starts, match = self.text, self.starts, ALT_TOKEN.match
-        chars, tokens = 2 * len(text) + 20_000, len(text) // 8 + 10_000
-        while self.forks:
-            pos, state, depth = self.forks.pop()
-            if (pos, state) in seen:
-                continue
-            while (state != IDLE or not starts[pos]) and (pos, state) not in seen:
-                seen.add((pos, state))
-                m = match(text, pos)
-                if m is None or m.lastgroup == "end":
-                    break
-                kind, end = m.lastgroup, m.end()
-                chars, tokens = chars - (end - pos), tokens - 1
-                if chars < 0 or tokens < 0:
-                    self.fail(pos, "this text can be read in too many ways to be checked; write it more plainly")
-                if kind == "comment":
-                    line_end = self.next_of("_line_ends", "[\\r\\n]", end)
-                    end = len(text) if line_end is None else line_end
-                elif kind == "open":
-                    depth += 1
-                    self.scan.max_depth = max(self.scan.max_depth, depth)
-                elif kind == "close":
-                    depth -= 1
-                elif kind in ("iri", "lt", "pname"):
-                    self.forks_at(m, kind, state, depth)
-                if kind != "comment":
-                    state = _step(state, kind, self.folded[m.start(kind):end])
-                if state == FOUND:
-                    self.scan.service = True
-                    return
-                pos = end
-
     def fail(self, pos: int, problem: str | None = None) -> None:
         """Raise :class:`QuerySyntaxError` for ``pos``, counted in lines and columns of the text as sent."""
         text = self.text
@@ -287,18 +186,6 @@ class _Reading:
     def raw_position(self, pos: int) -> int:
         i = bisect.bisect_right(self.anchors, (pos, float("inf"))) - 1
         return self.anchors[i][1] + pos - self.anchors[i][0]
-
-
-def _nesting(iri: str) -> int:
-    """How deep the brackets inside an IRI would nest if a parser read its ``<`` as less-than."""
-    deepest = level = 0
-    for c in iri:
-        if c in "([{":
-            level += 1
-            deepest = max(deepest, level)
-        elif c in ")]}":
-            level -= 1
-    return deepest
 
 
 def _problem(text: str, pos: int) -> str:
@@ -320,19 +207,21 @@ def scan(text: str) -> Scan:
             decoded = decode(text, pattern)
             if all(decoded[0] != t for t, _ in texts):
                 texts.append(decoded)
-    result = None
+    result, work = None, 0
     for reading_text, anchors in texts:
         reading = _Reading(reading_text, anchors, text)
         try:
-            reading.first()
-            reading.others()
+            reading.read()
         except QuerySyntaxError as exc:
-            return Scan(error=exc)
+            return Scan(error=exc, work=work + reading.lexer.work + reading.others.steps)
+        work += reading.scan.work
         if result is None:
             result = reading.scan
         else:
             result.service |= reading.scan.service
             result.dataset |= reading.scan.dataset
             result.update |= reading.scan.update
-            result.max_depth = max(result.max_depth, reading.scan.max_depth)
+            if reading.scan.max_depth > result.max_depth:
+                result.max_depth, result.deepest = reading.scan.max_depth, reading.scan.deepest
+    result.work = work
     return result

@@ -24,7 +24,7 @@ class Settings:
     max_body_bytes: int = 1_000_000
     max_rows: int = 100_000
     max_response_bytes: int = 64 * 1024 * 1024
-    max_depth: int = 64
+    max_depth: int = 1000  # as the grammar nests (brackets and chains): see natoasia.endpoint.nesting
     cache_max_age: int = 300
     cache_bytes: int = 64 * 1024 * 1024
     public_base: str = BASE

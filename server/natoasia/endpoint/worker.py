@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import resource
 import signal
+import threading
 from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
@@ -19,6 +20,14 @@ from natoasia.endpoint.solutions import GRAPH_WRITERS, NATIVE, WRITERS, ResultTo
 #: The answer to a query that needs more memory than a worker may add (see :func:`limit_memory`).
 MEMORY_MESSAGE = ("the query needed more than the {mib:g} MiB of memory a query worker may use; "
                   "simplify the query or add a LIMIT")
+
+
+#: The stack of the thread that evaluates queries in a worker. pyoxigraph's parser, optimizer and evaluator
+#: recurse once per level of nesting, about 1.3 KiB a level (see natoasia.endpoint.nesting); the query
+#: check lets no query nest deeper than its limit, so a query within it needs a small part of this (the
+#: margins are in bench/README.md). Mapped whole when the thread starts, touched only as deep as a
+#: query goes: it costs address space, not memory.
+STACK_BYTES = 64 * 2**20
 
 
 LABELS = (ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
@@ -166,15 +175,20 @@ def serve(jobs: Connection, answers: Connection, store: ox.Store, sandbox: bool 
           read_paths: list[str] | None = None, memory_budget: int | None = None) -> None:
     """Worker process main loop: limit the memory a query may add (``memory_budget`` bytes), confine
     the process (no sockets, no file access but reading ``read_paths``, the persisted store: see
-    :mod:`natoasia.endpoint.sandbox`), then answer jobs on ``store`` until the pipe closes."""
+    :mod:`natoasia.endpoint.sandbox`), then answer jobs on ``store`` until the pipe closes, on a stack
+    of :data:`STACK_BYTES` (see :func:`on_own_stack`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if memory_budget is not None:
-        limit_memory(memory_budget)  # before confining: /proc is not readable afterwards
+    if memory_budget is not None:  # before confining: /proc is not readable afterwards
+        limit_memory(memory_budget + STACK_BYTES)  # the stack's mapping counts whole: the budget stays the query's
     if sandbox:
         from natoasia.endpoint.sandbox import confine
 
         confine(read_paths or [])
     _name_process(b"natoasia-query")  # named once confined: operators (and a test) can tell workers apart
+    on_own_stack(_answer_jobs, jobs, answers, store, memory_budget)
+
+
+def _answer_jobs(jobs: Connection, answers: Connection, store: ox.Store, memory_budget: int | None) -> None:
     answers.send(("ready",))
     while True:
         try:
@@ -182,6 +196,28 @@ def serve(jobs: Connection, answers: Connection, store: ox.Store, sandbox: bool 
         except (EOFError, OSError):
             return
         answers.send(answer(store, job, memory_budget))
+
+
+def on_own_stack(function, *args, size: int = STACK_BYTES) -> None:
+    """Run ``function(*args)`` in a thread whose stack is ``size`` bytes, and wait for it; raise what it raises.
+
+    A worker is forked from whichever thread of the HTTP process needed one, whose stack may be small;
+    this one is sized for the deepest query the check lets through. It is started once the process is
+    confined: a thread inherits seccomp's and Landlock's restrictions only from the thread that creates it."""
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            function(*args)
+        except BaseException as exc:  # noqa: BLE001 — raised again in the calling thread
+            failures.append(exc)
+
+    threading.stack_size(size)
+    thread = threading.Thread(target=run, name="natoasia-query")
+    thread.start()
+    thread.join()
+    if failures:
+        raise failures[0]
 
 
 def answer(store: ox.Store, job: Job, memory_budget: int | None = None) -> Outcome:
