@@ -39,6 +39,12 @@ def source(i: int, block: int = 10) -> str:
     return f"127.{block + i // 250}.{i // 250 % 250}.{i % 250 + 1}"
 
 
+def hostport(base: str) -> tuple[str, int]:
+    """(host, port) of ``http://host:port``."""
+    host, port = base.rsplit("//", 1)[1].split(":")
+    return host, int(port)
+
+
 def connect(host: str, port: int, source_address: str, timeout: float = 15) -> socket.socket:
     """A connection from ``source_address``."""
     sock = socket.socket()
@@ -77,9 +83,9 @@ def _length(data: bytes) -> int:
 def fetch(base: str, path: str, source_address: str = "127.0.0.1", timeout: float = 30, method: str = "GET",
           body: bytes | None = None, content_type: str | None = None) -> tuple[int | None, float, str]:
     """One request on its own connection from ``source_address``: (status, seconds, text)."""
-    host, port = base.rsplit("//", 1)[1].split(":")
+    host, port = hostport(base)
     started = time.monotonic()
-    with connect(host, int(port), source_address, timeout) as sock:
+    with connect(host, port, source_address, timeout) as sock:
         head = f"{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n"
         if body is not None:
             head += f"Content-Length: {len(body)}\r\nContent-Type: {content_type}\r\n"
@@ -248,9 +254,18 @@ def http_processes(master: int) -> list[int]:
         return []
 
 
+def _kib(path: str, field: str) -> int:
+    for line in Path(path).read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
 def rss_mib(pid: int) -> float:
     """Resident memory of one process in MiB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    return _kib(f"/proc/{pid}/status", "VmRSS") / 1024
+
+
+def pss_mib(pid: int) -> float:
+    """Proportional memory of one process in MiB (shared pages divided among their processes)."""
+    return _kib(f"/proc/{pid}/smaps_rollup", "Pss") / 1024

@@ -26,8 +26,9 @@ from urllib.parse import quote
 
 import pytest
 
-from bench.attacks import (CHAINS, DOTTED_NAMES, LARGE, QUICK, RUNAWAY, HealthProbe, fetch, framed, http_processes,
-                           idle_connections, in_parallel, query_path, rss_mib, slow_reader, source, trickled)
+from bench.attacks import (CHAINS, DOTTED_NAMES, LARGE, QUICK, RUNAWAY, HealthProbe, fetch, framed, hostport,
+                           http_processes, idle_connections, in_parallel, query_path, rss_mib, slow_reader, source,
+                           trickled)
 
 LIMIT = 5.0  # natoasia serve --timeout 5, as in the issue
 ANSWERED_WITHIN = LIMIT + 2
@@ -82,11 +83,6 @@ def checks_server(built, tmp_path_factory):
     yield started
     started[1].terminate()
     started[1].wait(timeout=15)
-
-
-def hostport(base: str) -> tuple[str, int]:
-    host, port = base.rsplit("//", 1)[1].split(":")
-    return host, int(port)
 
 
 def assert_answered(results, statuses=range(400, 500), within: float = ANSWERED_WITHIN) -> None:

@@ -23,7 +23,8 @@ from .front_server import connect, get, read_response, serving, timed
 @pytest.mark.parametrize(("address", "key"), [
     (("192.0.2.7", 5), "192.0.2.7"), (("2001:db8:1:2:3:4:5:6", 5, 0, 0), "2001:db8:1:2::/64"),
     (("2001:db8:1:2:ffff::1", 9, 0, 0), "2001:db8:1:2::/64"), (("::ffff:192.0.2.7", 5, 0, 0), "192.0.2.7"),
-    (("fe80::1%eth0", 5, 0, 2), "fe80::/64"), ("/run/natoasia.sock", "/run/natoasia.sock"), ("", "")])
+    (("fe80::1%eth0", 5, 0, 2), "fe80::/64"), ("/run/natoasia.sock", "/run/natoasia.sock"), ("", ""),
+    (("not:an:address", 1), "not:an:address")])
 def test_a_client_is_its_ipv4_address_or_its_ipv6_64(address, key):
     assert client_key(address) == key
 

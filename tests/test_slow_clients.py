@@ -221,9 +221,19 @@ def test_a_pipelined_request_waits_for_the_next_reader():
 
 def test_a_client_expecting_100_continue_is_told_to_send_its_body():
     reader = RequestReader(1000, 0.0, HEAD_SECONDS)
-    assert reader.feed(post(b"", "Expect: 100-continue", length=3), 0.0) is None
-    assert reader.wants_continue
-    assert RequestReader(1000, 0.0, HEAD_SECONDS).feed(post(b"", length=3), 0.0) is None
+    assert reader.feed(post(b"", "Expect: 100-continue", length=3), 0.0) is None and reader.wants_continue
+    chunked = RequestReader(1000, 0.0, HEAD_SECONDS)
+    assert chunked.feed(post(b"", "Expect: 100-continue", "Transfer-Encoding: chunked"), 0.0) is None
+    assert chunked.wants_continue
+    unasked = RequestReader(1000, 0.0, HEAD_SECONDS)
+    assert unasked.feed(post(b"", length=3), 0.0) is None and not unasked.wants_continue
+
+
+@pytest.mark.parametrize("data", [b"GET / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n\r\n",
+                                  post(b"", "Expect: 100-continue", length=0)], ids=["get", "empty-post"])
+def test_a_request_without_a_body_is_not_told_to_continue(data):
+    reader = RequestReader(1000, 0.0, HEAD_SECONDS)
+    assert reader.feed(data, 0.0) is not None and not reader.wants_continue
 
 
 # -- the front, live in this process -----------------------------------------------------------------------

@@ -17,24 +17,26 @@ carry Retry-After.
 
 from __future__ import annotations
 
-import ipaddress
+import socket
 from collections import OrderedDict, deque
 
 OPS_PATHS = frozenset({"/healthz", "/metrics"})
+V4_MAPPED = bytes(10) + b"\xff\xff"
 
 
 def client_key(address) -> str:
-    """The key a peer is counted under: its IPv4 address, or the /64 of an IPv6 one."""
+    """The key a peer is counted under: its IPv4 address, or the /64 of an IPv6 one (computed on every
+    accepted connection: no ``ipaddress`` objects)."""
     host = address[0] if isinstance(address, tuple) else str(address)
+    if ":" not in host:
+        return host  # IPv4, or a Unix socket's peer: one client
     try:
-        ip = ipaddress.ip_address(host.split("%", 1)[0])
-    except ValueError:
-        return host  # a Unix socket's peer: one client
-    if ip.version == 4:
-        return str(ip)
-    if ip.ipv4_mapped is not None:
-        return str(ip.ipv4_mapped)
-    return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+        packed = socket.inet_pton(socket.AF_INET6, host.split("%", 1)[0])
+    except OSError:
+        return host
+    if packed[:12] == V4_MAPPED:
+        return socket.inet_ntop(socket.AF_INET, packed[12:])
+    return socket.inet_ntop(socket.AF_INET6, packed[:8] + bytes(8)) + "/64"
 
 
 def is_ops(target: str) -> bool:

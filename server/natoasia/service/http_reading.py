@@ -71,7 +71,7 @@ class RequestReader:
     def __init__(self, max_body: int, now: float, idle_seconds: float, leftover: bytes = b""):
         """``idle_seconds``: how long the connection may stay silent before the request's first byte
         (for a new connection, the head deadline itself)."""
-        self._h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEAD)
+        self._h11: h11.Connection | None = None  # made at the first byte: an idle connection costs less
         self._max_body = max_body
         self._request: h11.Request | None = None
         self._body: list[bytes] = []
@@ -83,7 +83,7 @@ class RequestReader:
         self.deadline = now + idle_seconds
         self.wants_continue = False
         if leftover:
-            self._h11.receive_data(leftover)
+            self._parser().receive_data(leftover)
             self.started = True
             self.deadline = min(self.deadline, now + HEAD_SECONDS)
 
@@ -95,8 +95,13 @@ class RequestReader:
             self.started = True
             self.deadline = now + HEAD_SECONDS
         self._received += len(data)
-        self._h11.receive_data(data)
+        self._parser().receive_data(data)
         return self._advance(now)
+
+    def _parser(self) -> h11.Connection:
+        if self._h11 is None:
+            self._h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEAD)
+        return self._h11
 
     def pending(self, now: float) -> Request | None:
         """A request already in the buffer (pipelined behind the previous one), without reading."""
@@ -104,7 +109,7 @@ class RequestReader:
 
     def leftover(self) -> bytes:
         """Bytes received after the request (the start of the next one)."""
-        return self._h11.trailing_data[0]
+        return self._h11.trailing_data[0] if self._h11 is not None else b""
 
     def expired(self, now: float) -> RequestError | None:
         """The 408 for a request past its deadline; None if it is not (or if nothing of it arrived:
@@ -167,7 +172,8 @@ class RequestReader:
         self._length = length
         self._head_done = True
         self.deadline = now + body_seconds(self._max_body if length is None else length)
-        self.wants_continue = self._h11.client_is_waiting_for_100_continue
+        chunked = b"transfer-encoding" in names
+        self.wants_continue = self._h11.client_is_waiting_for_100_continue and (chunked or bool(length))
 
     def _data(self, event: h11.Data) -> None:
         self._size += len(event.data)
