@@ -478,3 +478,105 @@ def test_a_client_that_leaves_its_answers_unread_waits_and_the_others_do_not(mon
         status, headers, body = get(port, "/more", "127.0.7.1")
         assert status == 429 and headers["retry-after"] == "1"
         assert body.startswith(b"this client has not read ") and b"bytes of its answers yet" in body
+
+
+# -- the gunicorn worker ----------------------------------------------------------------------------------
+
+def test_the_worker_raises_its_descriptor_limit_and_caps_connections_within_it(monkeypatch):
+    import resource
+
+    from natoasia.service import http_worker
+
+    limits = {}
+    monkeypatch.setattr(resource, "getrlimit", lambda which: (1024, 20000))
+    monkeypatch.setattr(resource, "setrlimit", lambda which, value: limits.update(set=value))
+    assert http_worker.open_files_limit() == 20000 and limits["set"] == (20000, 20000)
+    monkeypatch.setattr(resource, "getrlimit", lambda which: (1024, resource.RLIM_INFINITY))
+    assert http_worker.open_files_limit() == 2 * MAX_CONNECTIONS
+    assert limits["set"] == (2 * MAX_CONNECTIONS, resource.RLIM_INFINITY)
+    monkeypatch.setattr(resource, "getrlimit", lambda which: (4096, 4096))
+    limits.clear()
+    assert http_worker.open_files_limit() == 4096 and limits == {}
+
+    def refuse(which, value):
+        raise ValueError("not allowed")
+    monkeypatch.setattr(resource, "getrlimit", lambda which: (1024, 20000))
+    monkeypatch.setattr(resource, "setrlimit", refuse)
+    assert http_worker.open_files_limit() == 1024
+    assert http_worker.RESERVED_DESCRIPTORS == 64
+    assert [http_worker.connection_cap(n) for n in (1024, 4160, 4161, 100_000, 10)] == [960, 4096, 4096, 4096, 1]
+
+
+def test_the_worker_runs_the_front_with_the_settings_of_natoasia_serve(monkeypatch):
+    from types import SimpleNamespace
+
+    from natoasia.service import http_worker
+
+    seen = {}
+
+    class FakeFront:
+        def __init__(self, sockets, app, **options):
+            seen.update(options, sockets=sockets, app=app)
+
+        def serve(self, alive, tick, graceful_seconds):
+            seen.update(alive=alive(), graceful=graceful_seconds)
+            tick()
+    observed = []
+    monkeypatch.setattr(http_worker, "Front", FakeFront)
+    monkeypatch.setattr(http_worker, "open_files_limit", lambda: 1064)
+    worker = object.__new__(http_worker.NatoasiaWorker)
+    worker.app = SimpleNamespace(settings=SimpleNamespace(max_body_bytes=123, timeout=7.0),
+                                 metrics=SimpleNamespace(observe=lambda *args: observed.append(args)))
+    worker.cfg = SimpleNamespace(threads=6, graceful_timeout=3)
+    worker.sockets, worker.wsgi, worker.log, worker.alive = ["listener"], "the app", "the log", True
+    worker.ppid = os.getppid()
+    worker.notify = lambda: seen.update(notified=True)
+    worker.run()
+    assert seen["sockets"] == ["listener"] and seen["app"] == "the app" and seen["threads"] == 6
+    assert (seen["max_body"], seen["time_limit"], seen["max_connections"], seen["logger"]) == (123, 7.0, 1000, "the log")
+    assert seen["alive"] is True and seen["graceful"] == 3 and seen["notified"]
+    seen["on_refusal"](429)
+    assert observed == [("other", 429, 0.0)]
+    worker.ppid = -1  # the master is gone: stop
+    worker.run()
+    assert seen["alive"] is False
+    worker.app = SimpleNamespace(settings=worker.app.settings)  # no shared metrics: nothing to count into
+    worker.run()
+    assert seen["on_refusal"] is None
+
+
+def test_at_the_cap_a_connection_already_answered_goes_before_an_idle_one():
+    with serving(max_connections=2) as (front, port):
+        answered = connect(port, "127.0.9.1")
+        answered.sendall(b"GET / HTTP/1.1\r\n\r\n")  # no Host: 400, then the front drains it for 2 s
+        assert read_response(answered)[0] == 400
+        idle = connect(port, "127.0.9.2")
+        assert eventually(lambda: len(front.conns) == 2 and len(front.draining) == 1)
+        assert get(port, "/new", "127.0.9.3")[0] == 200
+        assert eventually(lambda: len(front.idle) == 1 and not front.draining, 1.0)  # the answered one made room
+        assert answered.recv(10) == b""
+        idle.sendall(b"GET /still HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert read_response(idle)[2] == b"hello /still"
+        answered.close()
+        idle.close()
+
+
+def test_a_hung_up_client_is_seen_on_a_descriptor_past_1024():
+    """Regression: ``client_gone`` used select(), which fails on descriptors past 1024 — and a process
+    holding thousands of connections hands such sockets to the application."""
+    from natoasia.endpoint.sparql import client_gone
+
+    ours, theirs = socket.socketpair()
+    high = os.dup2(ours.fileno(), 1500)
+    sock = socket.socket(fileno=high)
+    try:
+        gone = client_gone({"gunicorn.socket": sock})
+        assert gone() is False
+        theirs.sendall(b"GET /next HTTP/1.1\r\n")  # a pipelined request is not a hang-up
+        assert gone() is False
+        theirs.close()
+        sock.recv(100)
+        assert gone() is True
+    finally:
+        sock.close()
+        ours.close()

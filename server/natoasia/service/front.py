@@ -1,4 +1,4 @@
-"""The event loop of an HTTP process: connections cost a descriptor and a few hundred bytes, not a thread.
+"""The event loop of an HTTP process: a connection costs a descriptor and ~850 bytes, not a thread.
 
 One thread accepts connections, reads requests (:mod:`~natoasia.service.http_reading`: deadlines, size
 limits), hands whole requests to a small thread pool in the order :mod:`~natoasia.service.admission`
@@ -8,12 +8,15 @@ the answer at once; what the socket does not take, the loop sends as the client 
 send deadline (the time limit plus ``SEND_GRACE``), when the connection is cut. So an idle, trickling
 or slow-reading client holds no thread, and ``/healthz`` has a thread kept for it.
 
-Bounds, per HTTP process: ``max_connections`` open connections (at the cap an idle one, else the
-oldest unfinished request, makes room for the newcomer); ``BACKLOG_BYTES`` of answers waiting for
+Bounds, per HTTP process: ``max_connections`` open connections (at the cap one already answered, else
+an idle one, else the oldest unfinished request, makes room for the newcomer); ``BACKLOG_BYTES`` of answers waiting for
 their readers, ``CLIENT_UNREAD_BYTES`` of them for one client (beyond either, no new request of the
 client, or of anyone, starts until answers have been read or cut off); a kept-alive connection waits
 ``KEEPALIVE_SECONDS`` for its next request; a connection closed after an error is drained for
 ``LINGER_SECONDS`` so that its client reads the answer rather than a reset.
+
+One module, not several: it is one state machine (reading → waiting → running → writing → reading
+again or draining), and its transitions are easiest to check side by side.
 """
 
 from __future__ import annotations
@@ -90,7 +93,9 @@ class Front:
         os.set_blocking(self.wake_read, False)
         os.set_blocking(self.wake_write, False)
         self.conns: set[Conn] = set()
-        self.idle: OrderedDict[Conn, None] = OrderedDict()  # not a byte of a request yet: first to go
+        # Who makes room at the cap, in this order: answered and draining, idle, the oldest unfinished.
+        self.draining: OrderedDict[Conn, None] = OrderedDict()
+        self.idle: OrderedDict[Conn, None] = OrderedDict()
         self.reading: OrderedDict[Conn, None] = OrderedDict()
         self.backlog = 0
         self.stopping = False
@@ -182,10 +187,12 @@ class Front:
             self._read_next(conn, HEAD_SECONDS, b"")
 
     def _make_room(self) -> bool:
-        """Close the connection that costs least to lose: an idle one, else the oldest unfinished request."""
-        if self.idle:
-            self._close(next(iter(self.idle)))
-            return True
+        """Close the connection that costs least to lose: one answered and draining, an idle one, else the
+        oldest unfinished request."""
+        for spare in (self.draining, self.idle):
+            if spare:
+                self._close(next(iter(spare)))
+                return True
         if self.reading:
             self._refuse(next(iter(self.reading)),
                          RequestError(503, "the server is at its connection limit and closed the slowest request"),
@@ -212,6 +219,7 @@ class Front:
         self.conns.discard(conn)
         self.idle.pop(conn, None)
         self.reading.pop(conn, None)
+        self.draining.pop(conn, None)
         self._watch(conn, 0)
         if conn.outbox is not None:
             self._hold(conn, -conn.outbox.close())
@@ -352,6 +360,7 @@ class Front:
             self._close(conn)
             return
         conn.lingering = True
+        self.draining[conn] = None
         conn.reader = None
         conn.deadline = self.now + LINGER_SECONDS
         self._watch(conn, READ)
