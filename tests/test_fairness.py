@@ -310,3 +310,23 @@ def test_one_clients_slow_requests_leave_threads_for_the_others():
         assert statuses.count(200) == 2 and statuses.count(429) == 6
         for sock in socks:
             sock.close()
+
+
+def test_query_workers_yield_the_cpu_to_their_http_process(tmp_path):
+    """Under a flood of runaway queries the HTTP process must still get the CPU to answer /healthz and
+    cached queries: its query workers run 5 steps of ``nice`` below it."""
+    import os
+
+    from natoasia.endpoint.pool import QueryPool
+    from natoasia.endpoint.worker import NICENESS
+
+    path = tmp_path / "tiny.nq"
+    path.write_text("<urn:s> <urn:p> <urn:o> <urn:g> .\n", encoding="utf-8")
+    pool = QueryPool(str(path), size=1, sandbox=False)
+    pool.start()
+    try:
+        [worker] = pool._live
+        assert NICENESS == 5
+        assert os.getpriority(os.PRIO_PROCESS, worker) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + NICENESS)
+    finally:
+        pool.close()

@@ -6,7 +6,7 @@ decides, and writes the answers back (:mod:`~natoasia.service.sending`). A pool 
 application only — on a body already read, into an answer collected in memory — and tries to send
 the answer at once; what the socket does not take, the loop sends as the client reads, until the
 send deadline (the time limit plus ``SEND_GRACE``), when the connection is cut. So an idle, trickling
-or slow-reading client holds no thread, and ``/healthz`` has a thread kept for it.
+or slow-reading client holds no thread, and ``/healthz`` has a thread of its own besides ``threads``.
 
 Bounds, per HTTP process: ``max_connections`` open connections (at the cap one already answered, else
 an idle one, else the oldest unfinished request, makes room for the newcomer); ``BACKLOG_BYTES`` of answers waiting for
@@ -82,12 +82,13 @@ class Front:
         self.server = self.listeners[0].getsockname() if self.listeners else ("", 0)
         self.send_seconds = time_limit + SEND_GRACE
         self.max_connections = max_connections
-        self.admission = Admission(threads, client_connections, client_running or max(1, threads // 2),
+        # ``threads`` for the application, and one more that only /healthz and /metrics may take
+        self.admission = Admission(threads + 1, client_connections, client_running or max(1, threads // 2),
                                    CLIENT_QUEUE_SECONDS, time_limit, CLIENT_UNREAD_BYTES)
         self.log = logger or log
         self.on_refusal = on_refusal or (lambda status: None)
         self.selector = selectors.DefaultSelector()
-        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="natoasia-http")
+        self.pool = ThreadPoolExecutor(max_workers=threads + 1, thread_name_prefix="natoasia-http")
         self.done: queue.SimpleQueue = queue.SimpleQueue()
         self.wake_read, self.wake_write = os.pipe()
         os.set_blocking(self.wake_read, False)
