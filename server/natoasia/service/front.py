@@ -47,7 +47,7 @@ CLIENT_QUEUE_SECONDS = 1.0
 BACKLOG_BYTES = 128 * 2**20
 CLIENT_UNREAD_BYTES = 32 * 2**20
 RECV_BYTES = 64 * 1024
-ACCEPT_BATCH = 64
+ACCEPT_BATCH = 128
 TICK_SECONDS = 0.1
 CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 OUT_OF_DESCRIPTORS = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM})
@@ -109,6 +109,8 @@ class Front:
         self.selector.register(self.wake_read, READ, self._woken)
         for listener in self.listeners:
             listener.setblocking(False)
+            if listener.family in (socket.AF_INET, socket.AF_INET6):
+                listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self.selector.register(listener, READ, self._accept)
         try:
             while alive():
@@ -170,9 +172,7 @@ class Front:
                 if exc.errno in OUT_OF_DESCRIPTORS and self._make_room():
                     continue
                 return
-            sock.setblocking(False)
-            if sock.family in (socket.AF_INET, socket.AF_INET6):
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            sock.setblocking(False)  # (TCP_NODELAY comes from the listener: Linux copies it to accepted sockets)
             conn = Conn(sock, peer, client_key(peer))
             full = len(self.conns) >= self.max_connections and not self._make_room()
             self.conns.add(conn)

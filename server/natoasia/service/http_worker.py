@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import resource
+import sys
 
 from gunicorn.workers.base import Worker
 
@@ -19,6 +20,10 @@ from natoasia.service.front import MAX_CONNECTIONS, Front
 
 #: Descriptors kept for what is not a client connection: listeners, pipes to query workers, files.
 RESERVED_DESCRIPTORS = 64
+#: How often a thread that holds the GIL lets the others have it (Python's default: 5 ms). The event
+#: loop needs it for every connection it accepts and every byte it reads: with threads busy in Python
+#: code, a shorter interval keeps /healthz and the loop's deadlines prompt.
+SWITCH_SECONDS = 0.001
 
 
 def open_files_limit() -> int:
@@ -43,6 +48,8 @@ class NatoasiaWorker(Worker):
     """An HTTP process: the front's event loop with ``--threads`` threads for the application."""
 
     def run(self) -> None:
+        """Serve until gunicorn stops this process, or its master is gone."""
+        sys.setswitchinterval(SWITCH_SECONDS)
         settings = self.app.settings
         metrics = getattr(self.app, "metrics", None)
         front = Front(self.sockets, self.wsgi, threads=self.cfg.threads, max_body=settings.max_body_bytes,
