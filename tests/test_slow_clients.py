@@ -320,3 +320,24 @@ def test_a_client_that_hangs_up_mid_body_frees_everything(quick):
     while front.conns and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not front.conns and not front.admission.connections
+
+
+def test_a_refusal_quotes_at_most_200_characters_of_what_h11_said():
+    problem = refusal(RequestReader(1000, 0.0, HEAD_SECONDS),
+                      post(b"z" * 500 + b"\r\n", "Transfer-Encoding: chunked"))
+    assert problem.status == 400 and problem.message.startswith("malformed request: illegal chunk header")
+    assert len(problem.message) == len("malformed request: ") + 200
+
+
+def test_nothing_is_asked_to_continue_before_the_head_is_read():
+    reader = RequestReader(1000, 0.0, HEAD_SECONDS)
+    assert not reader.wants_continue
+    reader.feed(b"POST / HTTP/1.1\r\nExpect: 100-continue\r\n", 0.0)
+    assert not reader.wants_continue
+    assert not RequestReader(1000, 0.0, HEAD_SECONDS, b"POST / HTTP/1.1\r\n").wants_continue
+
+
+def test_a_request_costs_no_instance_dictionary():
+    """The front holds a request per connection that waits: slots, not a dict per request."""
+    request = RequestReader(1000, 0.0, HEAD_SECONDS).feed(GET, 0.0)
+    assert not hasattr(request, "__dict__") and not hasattr(RequestReader(1000, 0.0, 1.0), "__dict__")

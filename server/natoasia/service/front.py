@@ -126,8 +126,9 @@ class Front:
                 self._close(conn)
             self.pool.shutdown(wait=False)
             self.selector.close()
-            os.close(self.wake_read)
-            os.close(self.wake_write)
+            if not self.admission.busy:  # a thread still running would write to whatever got the number
+                os.close(self.wake_read)
+                os.close(self.wake_write)
 
     def _turn(self) -> None:
         for key, mask in self.selector.select(TICK_SECONDS):
