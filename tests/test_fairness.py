@@ -330,3 +330,36 @@ def test_query_workers_yield_the_cpu_to_their_http_process(tmp_path):
         assert os.getpriority(os.PRIO_PROCESS, worker) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + NICENESS)
     finally:
         pool.close()
+
+
+def test_the_app_answers_a_refused_query_429_with_retry_after_and_limits_each_client(tmp_path):
+    """The app puts :class:`ClientSlots` in front of the engine's pool, and a refusal that escapes a page
+    keeps its status, with Retry-After for a 429 (the time limit, rounded up)."""
+    from types import SimpleNamespace
+
+    from natoasia.endpoint.metrics import Metrics
+    from natoasia.endpoint.protocol import ProtocolError
+    from natoasia.endpoint.settings import Settings
+    from natoasia.service.app import create_app
+
+    settings = Settings(dataset=tmp_path, timeout=7.5, workers=4)
+    engine = SimpleNamespace(pool=FakePool(), metrics=Metrics(), settings=settings)
+    app = create_app(settings, engine=engine, start=False)
+    assert isinstance(engine.pool, ClientSlots) and engine.pool.limit == 2
+    assert create_app(settings, engine=engine, start=False) and not isinstance(engine.pool._pool, ClientSlots)
+
+    @app.route("/refused")
+    def refused():
+        raise TooManyQueries("this client already has 2 queries running")
+
+    @app.route("/busy")
+    def busy():
+        raise ProtocolError(503, "the query did not finish within 7.5 s")
+    client = app.test_client()
+    response = client.get("/refused")
+    assert response.status_code == 429 and response.headers["Retry-After"] == "8"
+    assert response.get_data(as_text=True) == "this client already has 2 queries running\n"
+    assert response.headers["Cache-Control"] == "no-store" and response.mimetype == "text/plain"
+    response = client.get("/busy")
+    assert response.status_code == 503 and "Retry-After" not in response.headers
+    assert response.get_data(as_text=True) == "the query did not finish within 7.5 s\n"
