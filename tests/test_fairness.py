@@ -49,9 +49,11 @@ def test_a_client_holds_at_most_its_connections_and_gets_them_back():
     assert admission.connect("b") is None
     admission.disconnect("a")
     assert admission.connections == {"a": 1, "b": 1} and admission.connect("a") is None
-    for _ in range(3):
+    admission.disconnect("b")
+    assert admission.connections == {"a": 2}  # a client with no connection left is forgotten at once
+    for _ in range(2):
         admission.disconnect("b")
-    assert "b" not in admission.connections
+    assert admission.connections == {"a": 2}
 
 
 def test_a_client_runs_at_most_its_share_and_the_others_take_turns():
@@ -82,14 +84,16 @@ def test_a_client_with_answers_unread_waits_until_it_reads_them():
     admission.wait("b0", "b", False, 0.0)
     assert pick(admission) == ("b0", "b") and admission.next() is None
     (item, refusal), = admission.overdue(1.0)
-    assert item == "a0" and refusal.status == 429
+    assert item == "a0" and (refusal.status, refusal.retry_after) == (429, 1)
     assert refusal.message == ("this client has not read 100 bytes of its answers yet, more than this endpoint lets "
                                "one client leave waiting; read them, then retry")
     admission.wait("a1", "a", False, 1.0)
     admission.hold("a", -1)
     assert admission.unread == {"a": 99} and pick(admission) == ("a1", "a")
-    admission.hold("a", -99)
-    assert admission.unread == {}
+    admission.hold("a", -98)
+    assert admission.unread == {"a": 1}
+    admission.hold("a", -1)
+    assert admission.unread == {}  # a client with nothing unread is forgotten at once
 
 
 def test_one_thread_is_kept_for_the_operations_routes():
@@ -130,6 +134,17 @@ def test_a_request_held_back_by_its_own_client_is_a_429_after_a_second():
     assert refusal.message == ("this client already has 1 requests running in this server process, the limit of "
                                "this endpoint; wait for their answers, then retry")
     assert admission.overdue(100.0) == []
+
+
+def test_a_client_with_nothing_running_or_unread_is_never_told_429():
+    """At the tightest limits (one request, one byte), a client that holds nothing waits only for a thread."""
+    admission = Admission(2, 64, 1, 1.0, 5.0, per_client_unread=1)
+    admission.wait("x", "x", False, 0.0)
+    assert pick(admission) == ("x", "x")
+    admission.wait("y", "y", False, 0.0)
+    assert pick(admission) is None and admission.overdue(4.9) == []
+    (item, refusal), = admission.overdue(5.0)
+    assert item == "y" and refusal.status == 503
 
 
 def test_a_request_waiting_for_a_thread_is_a_503_after_the_time_limit():
