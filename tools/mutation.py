@@ -41,7 +41,15 @@ QUERY_CHECK_TESTS = ["tests/test_query_check_mutants.py", "tests/test_nesting.py
 MODULES = {
     "endpoint/negotiation.py": {"tests": ["tests/test_negotiation_props.py"]},
     "endpoint/protocol.py": {"tests": ["tests/test_protocol_parsing.py"]},
-    "service/http_worker.py": {"tests": ["tests/test_slow_clients.py"]},
+    # The HTTP front: each module with the fast tests that drive it in this process (no server, no dataset).
+    "service/http_reading.py": {"tests": ["tests/test_slow_clients.py"]},
+    "service/admission.py": {"tests": ["tests/test_fairness.py"]},
+    "service/query_slots.py": {"tests": ["tests/test_fairness.py"]},
+    "service/sending.py": {"tests": ["tests/test_http_front.py"]},
+    "service/wsgi_bridge.py": {"tests": ["tests/test_http_front.py"]},
+    "service/answering.py": {"tests": ["tests/test_http_front.py"]},
+    "service/front.py": {"tests": ["tests/test_http_front.py", "tests/test_slow_clients.py", "tests/test_fairness.py"]},
+    "service/http_worker.py": {"tests": ["tests/test_http_front.py", "-k", "worker"]},
     "endpoint/worker.py": {"tests": ["tests/test_worker_caps.py", "tests/test_pool_limits.py", "tests/test_worker_stack.py"],
                       "skip": {"serve": "the process loop: tested through the pool (test_safety, test_hostile)",
                                "main": "the process entry point: tested through the pool",

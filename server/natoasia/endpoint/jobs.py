@@ -17,7 +17,7 @@ class Job:
     solution_format: str | None = None  # media type, or None if the client accepts none
     graph_format: str | None = None
     max_rows: int = 100_000
-    max_bytes: int = 64 * 1024 * 1024
+    max_bytes: int = 16 * 1024 * 1024
     base_iri: str | None = None
     describe: str | None = None  # an IRI: answer its description instead of a query
 

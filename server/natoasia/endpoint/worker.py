@@ -6,6 +6,7 @@ worker that overruns its time limit (pyoxigraph cannot cancel a query from Pytho
 
 from __future__ import annotations
 
+import os
 import resource
 import signal
 import threading
@@ -16,6 +17,10 @@ import pyoxigraph as ox
 from natoasia.endpoint.jobs import Job, Outcome, refusal
 from natoasia.endpoint.solutions import GRAPH_WRITERS, NATIVE, WRITERS, ResultTooLarge, write_native
 
+
+#: How much lower a worker's CPU priority is than its HTTP process's (``nice``): under a flood of runaway
+#: queries the HTTP processes still answer ``/healthz`` and cached queries in time (issue 17).
+NICENESS = 5
 
 #: The answer to a query that needs more memory than a worker may add (see :func:`limit_memory`).
 MEMORY_MESSAGE = ("the query needed more than the {mib:g} MiB of memory a query worker may use; "
@@ -178,6 +183,7 @@ def serve(jobs: Connection, answers: Connection, store: ox.Store, sandbox: bool 
     :mod:`natoasia.endpoint.sandbox`), then answer jobs on ``store`` until the pipe closes, on a stack
     of :data:`STACK_BYTES` (see :func:`on_own_stack`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.nice(NICENESS)  # an HTTP process answers before a runaway query gets more CPU
     if memory_budget is not None:  # before confining: /proc is not readable afterwards
         limit_memory(memory_budget + STACK_BYTES)  # the stack's mapping counts whole: the budget stays the query's
     if sandbox:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 import time
 
@@ -14,7 +15,9 @@ from werkzeug.exceptions import HTTPException
 from natoasia import site
 from natoasia.endpoint import ops, sparql
 from natoasia.endpoint.engine import Engine
+from natoasia.endpoint.protocol import ProtocolError
 from natoasia.endpoint.settings import Settings
+from natoasia.service.query_slots import ClientSlots, counted, per_client
 from natoasia.site import argument, browse, pages, resources, search
 from natoasia.site import article
 
@@ -31,8 +34,11 @@ def create_app(settings: Settings, engine: Engine | None = None, start: bool = T
         app.jinja_options = {**app.jinja_options, "undefined": StrictUndefined}
     app.config["MAX_CONTENT_LENGTH"] = None  # the protocol layer enforces its own, clearer limit
     engine = engine or Engine(settings)
+    if not isinstance(engine.pool, ClientSlots):  # one client holds at most half the query workers
+        engine.pool = ClientSlots(engine.pool, per_client(settings.workers))
     if start:
         engine.start()
+    app.wsgi_app = counted(app.wsgi_app)
     app.extensions["natoasia"] = engine
     app.extensions["natoasia.metrics"] = engine.metrics
 
@@ -51,6 +57,8 @@ def create_app(settings: Settings, engine: Engine | None = None, start: bool = T
         response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, If-None-Match"
         response.headers["Access-Control-Expose-Headers"] = "ETag, Content-Type"
         response.vary.add("Accept")
+        if response.status_code == 429 and "Retry-After" not in response.headers:
+            response.headers["Retry-After"] = str(math.ceil(settings.timeout))
         route = request.url_rule.rule if request.url_rule else "unmatched"
         seconds = time.perf_counter() - g.get("started", time.perf_counter())
         app.extensions["natoasia.metrics"].observe(route, response.status_code, seconds)
@@ -58,6 +66,13 @@ def create_app(settings: Settings, engine: Engine | None = None, start: bool = T
             query_hash, rows = g.query_log
             access.info("query=%s status=%d rows=%d ms=%.2f type=%s", query_hash, response.status_code, rows,
                         seconds * 1000, response.mimetype)
+        return response
+
+    @app.errorhandler(ProtocolError)
+    def _refused(exc: ProtocolError) -> Response:
+        """A refusal that a page did not answer itself (a 503 at the time limit, a 429) keeps its status."""
+        response = Response(exc.message.rstrip() + "\n", status=exc.status, mimetype="text/plain")
+        response.headers["Cache-Control"] = "no-store"
         return response
 
     @app.errorhandler(HTTPException)

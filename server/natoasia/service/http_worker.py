@@ -1,62 +1,60 @@
-"""gunicorn's threaded worker with a deadline on reading each request.
+"""The gunicorn worker of ``natoasia serve``: gunicorn's process management around the front's event loop.
 
-gunicorn's gthread worker reads a request in a pool thread with a blocking socket, so a client that
-sends part of its headers and then trickles (slowloris) holds that thread for as long as it likes.
-Here every request must arrive whole within ``REQUEST_SECONDS``; a client that is slower is cut off
-and its thread goes back to serving others.
+gunicorn forks the HTTP processes, restarts one that dies or stops answering its watchdog, and stops
+them gracefully; each process runs :class:`~natoasia.service.front.Front` instead of gunicorn's
+threaded worker, which gave every accepted connection a thread that read the request blocking, so
+that a few hundred silent or trickling connections held every thread (``/healthz`` waited minutes).
+The limits come from the ``natoasia serve`` settings: the body limit, and the time limit that the send
+deadline extends.
 """
 
 from __future__ import annotations
 
-import socket
-import time
+import os
+import resource
+import sys
 
-from gunicorn.workers.gthread import ThreadWorker
+from gunicorn.workers.base import Worker
 
-REQUEST_SECONDS = 4.0
-SEND_SECONDS = 30.0
+from natoasia.service.front import MAX_CONNECTIONS, Front
 
-
-class DeadlineSocket:
-    """A socket whose reads share one deadline; everything else is the wrapped socket's."""
-
-    def __init__(self, sock, seconds: float):
-        self._sock = sock
-        self.restart(seconds)
-
-    def restart(self, seconds: float) -> None:
-        """Start a new deadline (for the next request on a kept-alive connection)."""
-        self._deadline = time.monotonic() + seconds
-
-    def _arm(self) -> None:
-        remaining = self._deadline - time.monotonic()
-        if remaining <= 0:
-            raise socket.timeout("the request did not arrive in time")
-        self._sock.settimeout(remaining)
-
-    def recv(self, size: int, *flags):
-        self._arm()
-        return self._sock.recv(size, *flags)
-
-    def recv_into(self, buffer, *args):
-        self._arm()
-        return self._sock.recv_into(buffer, *args)
-
-    def sendall(self, data, *flags):
-        self._sock.settimeout(SEND_SECONDS)
-        return self._sock.sendall(data, *flags)
-
-    def __getattr__(self, name):
-        return getattr(self._sock, name)
+#: Descriptors kept for what is not a client connection: listeners, pipes to query workers, files.
+RESERVED_DESCRIPTORS = 64
+#: How often a thread that holds the GIL lets the others have it (Python's default: 5 ms). The event
+#: loop needs it for every connection it accepts and every byte it reads: with threads busy in Python
+#: code, a shorter interval keeps /healthz and the loop's deadlines prompt.
+SWITCH_SECONDS = 0.001
 
 
-class NatoasiaWorker(ThreadWorker):
-    """The gthread worker, with a read deadline per request."""
+def open_files_limit() -> int:
+    """Raise this process's limit on open descriptors to the hard limit; the new soft limit."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard > soft:
+        wanted = 2 * MAX_CONNECTIONS if hard == resource.RLIM_INFINITY else hard
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+            soft = wanted
+        except (ValueError, OSError):
+            pass
+    return soft
 
-    def handle(self, conn):
-        # Wrap before conn.init(), which hands the socket to the request parser.
-        if isinstance(conn.sock, DeadlineSocket):
-            conn.sock.restart(REQUEST_SECONDS)
-        else:
-            conn.sock = DeadlineSocket(conn.sock, REQUEST_SECONDS)
-        return super().handle(conn)
+
+def connection_cap(soft_limit: int) -> int:
+    """How many client connections one HTTP process holds at most, within its descriptors."""
+    return max(1, min(MAX_CONNECTIONS, soft_limit - RESERVED_DESCRIPTORS))
+
+
+class NatoasiaWorker(Worker):
+    """An HTTP process: the front's event loop with ``--threads`` threads for the application."""
+
+    def run(self) -> None:
+        """Serve until gunicorn stops this process, or its master is gone."""
+        sys.setswitchinterval(SWITCH_SECONDS)
+        settings = self.app.settings
+        metrics = getattr(self.app, "metrics", None)
+        front = Front(self.sockets, self.wsgi, threads=self.cfg.threads, max_body=settings.max_body_bytes,
+                      time_limit=settings.timeout, max_connections=connection_cap(open_files_limit()),
+                      logger=self.log,
+                      on_refusal=(lambda status: metrics.observe("other", status, 0.0)) if metrics else None)
+        front.serve(alive=lambda: self.alive and self.ppid == os.getppid(), tick=self.notify,
+                    graceful_seconds=self.cfg.graceful_timeout)

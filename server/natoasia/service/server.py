@@ -36,11 +36,7 @@ class NatoasiaServer(BaseApplication):
             "threads": self.threads,
             "timeout": int(self.settings.timeout) + 30,
             "graceful_timeout": 5,
-            "keepalive": 5,
             "reuse_port": True,
-            "limit_request_line": 8190,
-            "limit_request_fields": 100,
-            "limit_request_field_size": 8190,
             "loglevel": "warning",
             "accesslog": None,
         }
