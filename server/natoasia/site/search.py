@@ -13,6 +13,7 @@ from natoasia.dataset.files import SEARCH_INDEX
 from natoasia.dataset.search_index import CLOSE, OPEN, PAGE_SIZE, WINDOW, SearchError, SearchIndex
 from natoasia.endpoint.negotiation import choose
 from natoasia.site.links import local
+from natoasia.site.params import ParameterError, whole_number
 
 
 def marked(text: str) -> Markup:
@@ -42,12 +43,10 @@ def _open_index(state) -> None:
 
 
 def _int_arg(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        raise SearchError(f"{name} must be a whole number from {low} to {high}, not {raw!r}")
-    return int(raw)
+    try:
+        return whole_number(request.args, name, default, low, high)
+    except ParameterError as exc:
+        raise SearchError(str(exc)) from None
 
 
 def _as_json() -> bool:
