@@ -38,6 +38,8 @@ EQUIVALENTS = ROOT / "tools" / "mutation-equivalents.md"
 MODULES = {
     "endpoint/negotiation.py": {"tests": ["tests/test_negotiation_props.py"]},
     "endpoint/protocol.py": {"tests": ["tests/test_protocol_parsing.py"]},
+    "endpoint/cache.py": {"tests": ["tests/test_result_cache.py"]},
+    "site/params.py": {"tests": ["tests/test_site_params.py"]},
     "service/http_worker.py": {"tests": ["tests/test_slow_clients.py"]},
     "endpoint/worker.py": {"tests": ["tests/test_worker_caps.py", "tests/test_pool_limits.py"],
                       "skip": {"serve": "the process loop: tested through the pool (test_safety, test_hostile)",
