@@ -163,3 +163,16 @@ def test_every_read_of_the_stores_answer_ends_by_the_queries_deadline():
 
     with pytest.raises(StoreTimeout, match="within 5 s"):
         _Deadline(Stalled(), time.monotonic() + 60, 5).read()
+
+
+def test_a_description_is_read_as_it_arrives_and_capped_in_triples():
+    answer = b"".join(b'<urn:r> <urn:p> "%d" .\n' % i for i in range(ROWS))
+    store = remote(answer)
+    outcome = store.run(Job("", describe="urn:r", graph_format="text/turtle", max_rows=10), 5)
+    assert (outcome.status, outcome.body) == (422, b"the description of <urn:r> has more than 10 triples, the limit "
+                                                   b"of this endpoint; query it with a LIMIT\n")
+    assert store.store.streams[0].read_bytes < len(answer) / 10
+    outcome = remote(answer).run(Job("", describe="urn:r", graph_format="application/n-triples"), 5)
+    assert (outcome.status, outcome.rows) == (200, ROWS)
+    outcome = remote(answer).run(Job("", describe="urn:other", graph_format="text/turtle"), 5)
+    assert (outcome.status, outcome.body) == (404, b"nothing is known about <urn:other>\n")

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from natoasia.endpoint.cache import ENTRY_OVERHEAD, ResultCache, entry_size, key
+from natoasia.endpoint.cache import ENTRY_OVERHEAD, MAX_ENTRY_BYTES, ResultCache, entry_size, key
 from natoasia.endpoint.jobs import Outcome, refusal
 
 JSON = "application/sparql-results+json"
@@ -62,7 +62,7 @@ def test_an_entry_costs_its_body_its_media_type_and_the_overhead():
 
 
 def test_a_hit_returns_the_answer_and_counts():
-    cache = ResultCache()
+    cache = ResultCache(max_bytes=10**6)
     assert cache.get(key("q")) is None and (cache.hits, cache.misses) == (0, 1)
     cache.put(key("q"), answer(b"body", "text/csv", rows=7))
     got = cache.get(key("q"))
@@ -92,7 +92,7 @@ def test_the_budget_is_filled_exactly_and_never_passed():
 
 
 def test_only_answers_are_cached():
-    cache = ResultCache()
+    cache = ResultCache(max_bytes=10**6)
     for status in (400, 404, 406, 422, 503):
         cache.put(key(status), refusal(status, "no"))
         cache.put(key(status, "outcome"), Outcome(status, JSON, b"{}"))
@@ -104,6 +104,16 @@ def test_an_entry_over_the_entry_limit_is_not_cached():
     cache = ResultCache(max_bytes=10**6, max_entry_bytes=limit)
     cache.put(key("fits"), answer(b"x" * 100))
     cache.put(key("too large"), answer(b"x" * 101))
+    assert cache.get(key("fits")) is not None and cache.get(key("too large")) is None
+
+
+def test_an_answer_over_one_mib_is_not_cached():
+    """The default entry limit: an entry of 1 MiB, as entry_size counts it, is kept; one byte more is not."""
+    cache = ResultCache(max_bytes=10 * 2**20)
+    assert cache.max_entry_bytes == MAX_ENTRY_BYTES == 2**20
+    fits = 2**20 - len(JSON) - ENTRY_OVERHEAD
+    cache.put(key("fits"), answer(b"x" * fits))
+    cache.put(key("too large"), answer(b"x" * (fits + 1)))
     assert cache.get(key("fits")) is not None and cache.get(key("too large")) is None
 
 
@@ -122,7 +132,7 @@ def test_a_zero_budget_caches_nothing():
 
 
 def test_the_same_request_twice_is_counted_once():
-    cache = ResultCache()
+    cache = ResultCache(max_bytes=10**6)
     cache.put(key("q"), answer(b"first"))
     cache.put(key("q"), answer(b"second, longer"))
     assert cache.get(key("q")).body == b"first" and cache.size == entry_size(answer(b"first"))

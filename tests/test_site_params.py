@@ -63,3 +63,10 @@ def test_whatever_the_text_it_is_a_number_in_range_or_a_parameter_error(text):
         assert str(exc).startswith("n must be a whole number from 1 to 100, not ")
     else:
         assert 1 <= number <= 100 and (text == "" or (text.isascii() and text.isdigit() and int(text) == number))
+
+
+def test_a_whole_number_may_have_twelve_characters_and_no_more():
+    """Twelve: every page's range (at most 10 000) with leading zeros to spare, and far below the 4300
+    digits at which ``int()`` refuses."""
+    assert MAX_DIGITS == 12 and read("0" * 11 + "1") == 1
+    assert refused("0" * 12 + "1") == f"n must be a whole number from 1 to 100, not {'0' * 12 + '1'!r}"

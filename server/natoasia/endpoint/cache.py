@@ -22,6 +22,9 @@ from natoasia.endpoint.jobs import Outcome
 #: that holds the answer, its row count and the ordered dict's node and table slot. Measured with
 #: tracemalloc (tests/test_bounded_memory.py keeps it honest); rounded up.
 ENTRY_OVERHEAD = 400
+#: The largest entry kept (bytes, as :func:`entry_size` counts them): a larger answer would push out
+#: many smaller ones, and costs its worker more than it saves the cache.
+MAX_ENTRY_BYTES = 1024 * 1024
 
 
 def key(*parts) -> bytes:
@@ -41,7 +44,7 @@ class ResultCache:
     """Least-recently-used cache of ``digest → outcome`` holding at most ``max_bytes`` in all, and no entry
     larger than ``max_entry_bytes``."""
 
-    def __init__(self, max_bytes: int = 64 * 1024 * 1024, max_entry_bytes: int = 1024 * 1024):
+    def __init__(self, max_bytes: int, max_entry_bytes: int = MAX_ENTRY_BYTES):
         self.max_bytes, self.max_entry_bytes = max_bytes, max_entry_bytes
         self._entries: OrderedDict[bytes, tuple[str, bytes, int]] = OrderedDict()
         self.size = 0  # bytes held, as entry_size counts them

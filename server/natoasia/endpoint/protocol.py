@@ -26,7 +26,7 @@ class Limits:
     parameters: int = 10_000  # parameters of the URL and the form body together
     graphs: int = 32  # values of default-graph-uri, and of named-graph-uri, each
     graph_iri: int = 2048  # bytes of one graph IRI
-    value: int = 256  # bytes of any other value the endpoint reads (format, timeout)
+    value: int = 256  # characters of any other value the endpoint reads (format, timeout)
 
 
 LIMITS = Limits()

@@ -101,10 +101,14 @@ class RemoteStore:
         return Outcome(200, media_type, body, rows=rows)
 
     def _describe(self, job: Job, limit: float) -> Outcome:
-        triples = set()
+        triples: set = set()
         for template in DESCRIBE_QUERIES:
-            body = self._request(template.format(r=job.describe), "application/n-triples", limit)
-            triples |= set(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+            with self._answer(template.format(r=job.describe), "application/n-triples", limit) as stream:
+                for triple in ox.parse(stream, format=ox.RdfFormat.N_TRIPLES):
+                    triples.add(triple)
+                    if len(triples) > job.max_rows:
+                        return refusal(422, f"the description of <{job.describe}> has more than {job.max_rows} "
+                                            "triples, the limit of this endpoint; query it with a LIMIT")
         if not any(t.subject == ox.NamedNode(job.describe) for t in triples):
             return refusal(404, f"nothing is known about <{job.describe}>")
         ordered = sorted(triples, key=str)
