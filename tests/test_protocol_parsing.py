@@ -260,6 +260,9 @@ def test_the_format_and_timeout_values_read_are_bounded():
     q = read("/sparql?query=ASK%7B%7D&format=" + "x" * 50 + "&format=csv&timeout=" + "9" * 50 + "&timeout=1",
              limits=limits)  # only the last value of each counts, and is measured
     assert (q.solution_format, q.timeout) == ("text/csv", 1.0)
+    for name in ("format", "timeout"):  # the last value is the one measured, and quoted
+        error = refused(f"/sparql?query=ASK%7B%7D&{name}=1&{name}=" + "y" * 11, limits=limits)
+        assert error.message == f"{name}={'y' * 11!r} is longer than 10 characters"
 
 
 def test_refusals_quote_long_values_shortly():
@@ -278,7 +281,8 @@ def test_default_limits_are_the_documented_ones():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     documented = re.search(r"more than ([\d ]+) parameters\), 414 \(a URL query string over (\d+) KiB[^)]*\)", readme)
     graphs = re.search(r"more than (\d+) `default-graph-uri` or `named-graph-uri` values, or one longer than "
-                       r"([\d ]+) bytes", readme)
+                       r"([\d ]+) bytes; a\s+`format` or `timeout` longer than (\d+) characters", readme)
     assert documented and graphs
+    assert LIMITS.value == int(graphs[3])
     assert (LIMITS.parameters, LIMITS.url) == (int(documented[1].replace(" ", "")), int(documented[2]) * 1024)
     assert (LIMITS.graphs, LIMITS.graph_iri) == (int(graphs[1]), int(graphs[2].replace(" ", "")))

@@ -88,7 +88,7 @@ class RemoteStore:
                 answer = _boolean(result)
                 return Outcome(200, job.solution_format, WRITERS[job.solution_format]([], [], boolean=answer), rows=1)
             variables = [v.value for v in result.variables]
-            rows = ([_canonical(solution[v]) for v in variables] for solution in result)
+            rows = ([_canonical(term) for term in solution] for solution in result)
             return self._capped(job, job.solution_format, "rows", write_rows, variables, rows)
 
     @staticmethod

@@ -228,7 +228,7 @@ def write_solutions(result, media_type: str, max_rows: int, max_bytes: int) -> t
     if media_type in NATIVE:
         return write_native(result, media_type, max_rows, max_bytes)
     variables = [v.value for v in result.variables]
-    rows = ([solution[v] for v in variables] for solution in result)
+    rows = (list(solution) for solution in result)  # a solution's terms, in the order of the variables
     return write_rows(variables, rows, media_type, max_rows, max_bytes)
 
 
