@@ -111,4 +111,4 @@ def test_a_section_shows_the_answers_stated_in_it(client, store):
 @pytest.mark.parametrize("value", ["0", "9", "x", "1%20OR%201", "-1"])
 def test_an_unknown_section_is_refused_with_a_message(client, value):
     response = client.get(f"/argument?section={value}")
-    assert response.status_code == 400 and "section must be a number from 1 to" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "section must be a whole number from 1 to" in response.get_data(as_text=True)

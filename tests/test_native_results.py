@@ -1,6 +1,7 @@
-"""SELECT results written by pyoxigraph itself (``solutions.write_native``): the same solutions as
-the Python writers, rows counted exactly whatever the literals contain, and the caps stopping the
-serializer as soon as they are passed."""
+"""Results written while they stream (``endpoint/solutions.py``): SELECT results by pyoxigraph itself
+(``write_native``) with the same solutions as the Python writers and rows counted exactly whatever the
+literals contain; CSV and other rows a row at a time (``write_rows``); graphs by pyoxigraph
+(``write_graph``); and in every case the caps stopping the writer as soon as they are passed."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import pyoxigraph as ox
 import pytest
 
 from natoasia.endpoint.jobs import Job
-from natoasia.endpoint.solutions import NATIVE, ResultTooLarge, _CappedSink, write_native
+from natoasia.endpoint.solutions import (GRAPH_WRITERS, NATIVE, ROW_FORMATS, WRITERS, ResultTooLarge, _CappedSink,
+                                         write_graph, write_native, write_rows, write_solutions)
 from natoasia.endpoint.worker import execute
 
 EX = "urn:ex:"
@@ -106,3 +108,83 @@ def test_the_caps_stop_the_serializer_early(monkeypatch):
     with pytest.raises(ResultTooLarge) as by_bytes:
         write_native(store.query(query), "application/sparql-results+json", max_rows=10**9, max_bytes=50_000)
     assert by_bytes.value.what == "bytes" and sum(written) < 50_000 + 70_000
+
+
+def _many(count: int) -> ox.Store:
+    store = ox.Store()
+    store.extend(ox.Quad(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(EX + "p"), ox.Literal("x" * 100))
+                 for i in range(count))
+    return store
+
+
+@pytest.mark.parametrize("media_type", sorted(GRAPH_WRITERS))
+def test_a_graph_over_the_caps_is_cut_off_while_it_streams(monkeypatch, media_type):
+    """CONSTRUCT results were collected whole (up to the row cap) and serialized before the byte cap was
+    looked at; now triples and bytes are counted as they are written."""
+    store = _many(20_000)
+    query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    written, pulled = [], []
+
+    class Spy(_CappedSink):
+        def write(self, data):
+            written.append(len(data))
+            return super().write(data)
+
+    monkeypatch.setattr("natoasia.endpoint.solutions._CappedSink", Spy)
+    triples = (pulled.append(t) or t for t in store.query(query))
+    with pytest.raises(ResultTooLarge) as by_rows:
+        write_graph(triples, media_type, max_rows=100, max_bytes=10**9)
+    assert by_rows.value.what == "rows" and len(pulled) == 101 and sum(written) < 50_000
+    written.clear()
+    with pytest.raises(ResultTooLarge) as by_bytes:
+        write_graph(store.query(query), media_type, max_rows=10**9, max_bytes=50_000)
+    assert by_bytes.value.what == "bytes" and sum(written) < 50_000 + 70_000
+
+
+@pytest.mark.parametrize("media_type", sorted(GRAPH_WRITERS))
+def test_the_graph_caps_are_exact(media_type):
+    query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    store = _many(30)
+    body, count = write_graph(store.query(query), media_type, max_rows=30, max_bytes=10**6)
+    assert count == 30 and len(list(ox.parse(body, format=GRAPH_WRITERS[media_type]))) == 30
+    assert write_graph(store.query(query), media_type, max_rows=30, max_bytes=len(body))[0] == body
+    for rows, size, what in ((29, 10**6, "rows"), (30, len(body) - 1, "bytes")):
+        with pytest.raises(ResultTooLarge) as refused:
+            write_graph(store.query(query), media_type, max_rows=rows, max_bytes=size)
+        assert refused.value.what == what
+
+
+def test_csv_is_written_a_row_at_a_time_and_cut_off_at_the_caps():
+    store = _many(20_000)
+    pulled = []
+    result = store.query("SELECT ?s ?o WHERE { ?s ?p ?o }")
+    rows = (pulled.append(r) or [r["s"], r["o"]] for r in result)
+    with pytest.raises(ResultTooLarge) as by_rows:
+        write_rows(["s", "o"], rows, "text/csv", max_rows=100, max_bytes=10**9)
+    assert by_rows.value.what == "rows" and len(pulled) == 101
+    with pytest.raises(ResultTooLarge) as by_bytes:
+        write_solutions(store.query("SELECT ?s ?o WHERE { ?s ?p ?o }"), "text/csv", max_rows=10**9, max_bytes=5_000)
+    assert by_bytes.value.what == "bytes"
+
+
+@pytest.mark.parametrize("media_type", sorted(ROW_FORMATS))
+def test_rows_written_one_at_a_time_are_the_whole_answer(store, media_type):
+    """The streaming row writers (used for CSV and for an external store's answers) write what the
+    whole-answer writers write, with the exact row count, and the byte cap is exact."""
+    result = store.query("SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s ?o")
+    variables = [v.value for v in result.variables]
+    rows = [[r[v] for v in variables] for r in result]
+    whole = WRITERS[media_type](variables, rows)
+    assert write_rows(variables, iter(rows), media_type, len(rows), len(whole)) == (whole, len(rows))
+    assert write_rows(variables, iter([]), media_type, 0, 10**6) == (WRITERS[media_type](variables, []), 0)
+    with pytest.raises(ResultTooLarge):
+        write_rows(variables, iter(rows), media_type, len(rows), len(whole) - 1)
+    with pytest.raises(ResultTooLarge):
+        write_rows(variables, iter(rows), media_type, len(rows) - 1, 10**6)
+
+
+def test_the_refusal_names_the_cap_and_the_remedy():
+    assert ResultTooLarge("rows").explain(5, 9) == "the result has more than 5 rows, the limit of this endpoint; add a LIMIT"
+    assert ResultTooLarge("rows").explain(5, 9, "triples").startswith("the result has more than 5 triples")
+    assert ResultTooLarge("bytes").explain(5, 9) == ("the response would exceed 9 bytes, the limit of this endpoint; "
+                                                     "add a LIMIT")

@@ -9,21 +9,21 @@ from __future__ import annotations
 import pytest
 from flask import Flask, request
 
-from natoasia.endpoint.protocol import READ_ONLY, ProtocolError, read_query_request
+from natoasia.endpoint.protocol import LIMITS, READ_ONLY, Limits, ProtocolError, read_query_request, shown
 
 MAX_BODY, MAX_QUERY = 200, 100
 FORM = "application/x-www-form-urlencoded"
 APP = Flask(__name__)
 
 
-def read(path="/sparql", method="GET", **kwargs):
+def read(path="/sparql", method="GET", limits=LIMITS, **kwargs):
     with APP.test_request_context(path, method=method, **kwargs):
-        return read_query_request(request, MAX_BODY, MAX_QUERY)
+        return read_query_request(request, MAX_BODY, MAX_QUERY, limits)
 
 
-def refused(path="/sparql", method="GET", **kwargs) -> ProtocolError:
+def refused(path="/sparql", method="GET", limits=LIMITS, **kwargs) -> ProtocolError:
     with pytest.raises(ProtocolError) as caught:
-        read(path, method, **kwargs)
+        read(path, method, limits, **kwargs)
     return caught.value
 
 
@@ -195,3 +195,94 @@ def test_accept_decides_without_format():
     assert (q.solution_format, q.graph_format) == (None, None)
     q = read("/sparql?query=ASK%7B%7D", headers={"Accept": "application/rdf+xml, text/csv;q=0.5"})
     assert (q.solution_format, q.graph_format) == ("text/csv", "application/rdf+xml")
+
+
+def test_a_long_url_is_414_before_it_is_parsed():
+    limits = Limits(url=40)
+    exactly = "query=ASK%7B%7D&" + "x" * 24
+    assert len(exactly) == 40 and read("/sparql?" + exactly, limits=limits).query == "ASK{}"
+    error = refused("/sparql?" + exactly + "%FF", limits=limits)  # not decoded: refused for its length
+    assert (error.status, error.message) == (414, "the URL's query string is longer than 40 bytes, the limit of "
+                                                  "this endpoint; send the query by POST")
+
+
+def test_parameters_are_counted_over_the_url_and_the_form_body():
+    """Jetty caps Fuseki's form keys (maxFormKeys); here the URL's and the body's parameters count together."""
+    limits = Limits(parameters=4)
+    assert read("/sparql?a=1&b=2", "POST", limits, data="query=ASK%7B%7D&c=3", content_type=FORM).query == "ASK{}"
+    assert read("/sparql", "POST", limits, data="query=ASK%7B%7D&a&b&c", content_type=FORM).query == "ASK{}"
+    assert read("/sparql?query=ASK%7B%7D&a&b&c", limits=limits).query == "ASK{}"
+    for target, body in (("/sparql?a=1&b=2", "query=ASK%7B%7D&c=3&d"), ("/sparql?a&b&c&d&e", "")):
+        error = refused(target, "POST", limits, data=body, content_type=FORM)
+        assert (error.status, error.message) == (413, "the request has more than 4 parameters, the limit of this "
+                                                      "endpoint")
+    assert refused("/sparql?query=ASK%7B%7D&a&b&c&d", limits=limits).status == 413
+
+
+def test_graph_iris_are_counted_for_each_parameter():
+    limits = Limits(graphs=2)
+    q = read("/sparql?query=ASK%7B%7D&default-graph-uri=urn:a&default-graph-uri=urn:b&named-graph-uri=urn:c"
+             "&named-graph-uri=urn:d", limits=limits)
+    assert (q.default_graphs, q.named_graphs) == (["urn:a", "urn:b"], ["urn:c", "urn:d"])
+    for parameter in ("default-graph-uri", "named-graph-uri"):
+        error = refused(f"/sparql?query=ASK%7B%7D&{parameter}=urn:a&{parameter}=urn:b&{parameter}=urn:c", limits=limits)
+        assert (error.status, error.message) == (400, f"the request names 3 graphs by {parameter}; the limit of this "
+                                                      "endpoint is 2")
+
+
+def test_a_graph_iri_is_measured_in_utf8_bytes():
+    limits = Limits(graph_iri=20)
+    assert read("/sparql?query=ASK%7B%7D&named-graph-uri=urn:" + "x" * 16, limits=limits).named_graphs
+    for parameter in ("default-graph-uri", "named-graph-uri"):
+        for iri in ("urn:" + "x" * 17, "urn:" + "é" * 9):  # 21 bytes; 13 characters, 22 bytes
+            error = refused(f"/sparql?query=ASK%7B%7D&{parameter}={iri}", limits=limits)
+            assert (error.status, error.message) == (400, f"{parameter}={iri!r} is longer than 20 bytes, the limit "
+                                                          "of this endpoint")
+
+
+def test_graph_iris_are_counted_and_measured_before_any_is_validated():
+    error = refused("/sparql?query=ASK%7B%7D&default-graph-uri=a&default-graph-uri=b", limits=Limits(graphs=1))
+    assert error.message.startswith("the request names 2 graphs")
+    error = refused("/sparql?query=ASK%7B%7D&named-graph-uri=relative&named-graph-uri=" + "y" * 30,
+                    limits=Limits(graph_iri=20))
+    assert "is longer than 20 bytes" in error.message
+
+
+def test_the_format_and_timeout_values_read_are_bounded():
+    limits = Limits(value=10)
+    error = refused("/sparql?query=ASK%7B%7D&format=" + "x" * 11, limits=limits)
+    assert (error.status, error.message) == (400, f"format={'x' * 11!r} is longer than 10 characters")
+    assert refused("/sparql?query=ASK%7B%7D&format=" + "x" * 10, limits=limits).message.startswith(
+        f"format={'x' * 10!r} is unknown")
+    error = refused("/sparql?query=ASK%7B%7D&timeout=" + "1" * 11, limits=limits)
+    assert (error.status, error.message) == (400, f"timeout={'1' * 11!r} is longer than 10 characters")
+    assert read("/sparql?query=ASK%7B%7D&timeout=" + "0" * 9 + "2", limits=limits).timeout == 2.0
+    q = read("/sparql?query=ASK%7B%7D&format=" + "x" * 50 + "&format=csv&timeout=" + "9" * 50 + "&timeout=1",
+             limits=limits)  # only the last value of each counts, and is measured
+    assert (q.solution_format, q.timeout) == ("text/csv", 1.0)
+    for name in ("format", "timeout"):  # the last value is the one measured, and quoted
+        error = refused(f"/sparql?query=ASK%7B%7D&{name}=1&{name}=" + "y" * 11, limits=limits)
+        assert error.message == f"{name}={'y' * 11!r} is longer than 10 characters"
+
+
+def test_refusals_quote_long_values_shortly():
+    assert shown("x" * 60) == repr("x" * 60) and shown("x" * 61) == repr("x" * 60) + "… (61 characters)"
+    error = refused("/sparql?query=ASK%7B%7D&format=" + "x" * 200)
+    assert error.message.startswith(f"format={'x' * 60!r}… (200 characters) is unknown")
+    error = refused("/sparql?query=ASK%7B%7D&default-graph-uri=" + "r" * 100)
+    assert error.message.startswith(f"default-graph-uri={'r' * 60!r}… (100 characters) is not an absolute IRI")
+
+
+def test_default_limits_are_the_documented_ones():
+    """README, "Errors": the limits a request meets, each with its status."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    documented = re.search(r"more than ([\d ]+) parameters\), 414 \(a URL query string over (\d+) KiB[^)]*\)", readme)
+    graphs = re.search(r"more than (\d+) `default-graph-uri` or `named-graph-uri` values, or one longer than "
+                       r"([\d ]+) bytes; a\s+`format` or `timeout` longer than (\d+) characters", readme)
+    assert documented and graphs
+    assert LIMITS.value == int(graphs[3])
+    assert (LIMITS.parameters, LIMITS.url) == (int(documented[1].replace(" ", "")), int(documented[2]) * 1024)
+    assert (LIMITS.graphs, LIMITS.graph_iri) == (int(graphs[1]), int(graphs[2].replace(" ", "")))

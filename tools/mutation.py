@@ -41,6 +41,8 @@ QUERY_CHECK_TESTS = ["tests/test_query_check_mutants.py", "tests/test_nesting.py
 MODULES = {
     "endpoint/negotiation.py": {"tests": ["tests/test_negotiation_props.py"]},
     "endpoint/protocol.py": {"tests": ["tests/test_protocol_parsing.py"]},
+    "endpoint/cache.py": {"tests": ["tests/test_result_cache.py"]},
+    "site/params.py": {"tests": ["tests/test_site_params.py"]},
     # The HTTP front: each module with the fast tests that drive it in this process (no server, no dataset).
     "service/http_reading.py": {"tests": ["tests/test_slow_clients.py"]},
     "service/admission.py": {"tests": ["tests/test_fairness.py"]},

@@ -9,6 +9,7 @@ import logging
 from pathlib import Path
 
 from natoasia.dataset.files import NQUADS, PERSISTED_DIR
+from natoasia.endpoint import cache
 from natoasia.endpoint.cache import ResultCache
 from natoasia.endpoint.jobs import ClientGone, Job, Outcome, PoolBusy, QueryMemory, QueryTimeout, WorkerLost
 from natoasia.endpoint.metrics import Metrics
@@ -18,6 +19,22 @@ from natoasia.endpoint.querycheck import scan
 from natoasia.endpoint.settings import Settings, check_load, uses_persisted_store
 
 log = logging.getLogger("natoasia.engine")
+
+#: How each way evaluation can fail is answered: its status, and its message ``{exc}`` completed with
+#: what the client can do (``{limit}`` is the query's time limit in seconds).
+REFUSALS = {
+    ClientGone: (499, "{exc}"),  # nobody reads the answer; the access log shows nginx's 499
+    QueryTimeout: (503, "{exc}: the time limit of this endpoint is {limit:g} s; simplify the query or add a LIMIT"),
+    PoolBusy: (503, "{exc}; try again shortly"),
+    QueryMemory: (503, "{exc}; simplify the query or add a LIMIT"),
+    WorkerLost: (503, "{exc}; it has been replaced: try again"),  # a fresh worker takes the next query
+}
+
+
+def refused(exc: Exception, limit: float) -> ProtocolError:
+    """The refusal that answers a failed evaluation (see :data:`REFUSALS`)."""
+    status, message = REFUSALS[type(exc)]
+    return ProtocolError(status, message.format(exc=exc, limit=limit))
 
 
 class Engine:
@@ -67,16 +84,14 @@ class Engine:
 
     def describe(self, iri: str, media_type: str) -> Outcome:
         """The description of one resource (see :func:`natoasia.endpoint.worker.description`)."""
-        key = ("describe", iri, media_type)
+        key = cache.key("describe", iri, media_type)
         cached = self.cache.get(key)
         if cached is not None:
             return cached
         try:
             outcome = self.pool.run(Job(query="", describe=iri, graph_format=media_type), self.settings.timeout)
-        except (QueryTimeout, PoolBusy, QueryMemory) as exc:
-            raise ProtocolError(503, str(exc)) from None
-        except WorkerLost as exc:
-            raise ProtocolError(500, str(exc)) from None
+        except tuple(REFUSALS) as exc:
+            raise refused(exc, self.settings.timeout) from None
         self.cache.put(key, outcome)
         return outcome
 
@@ -98,8 +113,8 @@ class Engine:
         """
         if not request.query or not request.query.strip():
             raise ProtocolError(400, "the query is empty")
-        key = (request.query, tuple(request.default_graphs), tuple(request.named_graphs),
-               request.solution_format, request.graph_format, base_iri, internal)
+        key = cache.key(request.query, request.default_graphs, request.named_graphs, request.solution_format,
+                        request.graph_format, base_iri, internal)
         cached = self.cache.get(key)
         if cached is not None:
             self.metrics.event("cache_hits")
@@ -130,17 +145,8 @@ class Engine:
         )
         try:
             outcome = self.pool.run(job, limit, abandoned)
-        except ClientGone as exc:  # nobody reads the answer; the access log shows nginx's 499
-            raise ProtocolError(499, str(exc)) from None
-        except QueryTimeout as exc:
-            raise ProtocolError(503, f"{exc}: the time limit of this endpoint is {limit:g} s; "
-                                     "simplify the query or add a LIMIT") from None
-        except PoolBusy as exc:
-            raise ProtocolError(503, f"{exc}; try again shortly") from None
-        except QueryMemory as exc:
-            raise ProtocolError(503, f"{exc}; simplify the query or add a LIMIT") from None
-        except WorkerLost as exc:
-            raise ProtocolError(500, f"{exc}; it has been replaced") from None
+        except tuple(REFUSALS) as exc:
+            raise refused(exc, limit) from None
         self.cache.put(key, outcome)
         return outcome
 

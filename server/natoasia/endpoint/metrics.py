@@ -11,7 +11,7 @@ import multiprocessing
 
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 ROUTES = ("/sparql", "/sparql/", "/healthz", "/metrics", "other")
-STATUSES = (200, 204, 304, 400, 403, 404, 405, 406, 413, 415, 422, 499, 500, 503, 0)
+STATUSES = (200, 204, 303, 304, 400, 403, 404, 405, 406, 408, 413, 414, 415, 422, 429, 431, 499, 500, 502, 503, 0)
 EVENTS = ("timeouts", "restarts", "cache_hits", "memory", "abandoned")
 _HELP = {
     "timeouts": ("natoasia_query_timeouts_total", "Queries cut off at their time limit."),

@@ -15,7 +15,7 @@ from multiprocessing.connection import Connection
 import pyoxigraph as ox
 
 from natoasia.endpoint.jobs import Job, Outcome, refusal
-from natoasia.endpoint.solutions import GRAPH_WRITERS, NATIVE, WRITERS, ResultTooLarge, write_native
+from natoasia.endpoint.solutions import GRAPH_WRITERS, WRITERS, ResultTooLarge, write_graph, write_solutions
 
 
 #: How much lower a worker's CPU priority is than its HTTP process's (``nice``): under a flood of runaway
@@ -97,6 +97,8 @@ def execute(store: ox.Store, job: Job) -> Outcome:
         return refusal(400, f"query evaluation failed: {exc}: query workers may not open connections or files")
     except (OSError, ValueError, TypeError) as exc:
         return refusal(400, f"query evaluation failed: {exc}")
+    except RuntimeError as exc:  # what the query asks that pyoxigraph cannot do: an unknown function …
+        return refusal(400, f"query evaluation failed: {exc}")
 
 
 def _solutions(result, job: Job) -> Outcome:
@@ -106,43 +108,22 @@ def _solutions(result, job: Job) -> Outcome:
     write = WRITERS[job.solution_format]
     if isinstance(result, ox.QueryBoolean):
         return Outcome(200, job.solution_format, write([], [], boolean=bool(result)), rows=1)
-    if job.solution_format in NATIVE:
-        try:
-            body, count = write_native(result, job.solution_format, job.max_rows, job.max_bytes)
-        except ResultTooLarge as exc:
-            return _too_large(exc.what, job)
-        return Outcome(200, job.solution_format, body, rows=count)
-    variables = [v.value for v in result.variables]
-    rows = []
-    for solution in result:
-        if len(rows) >= job.max_rows:
-            return _too_large("rows", job)
-        rows.append([solution[v] for v in variables])
-    body = write(variables, rows)
-    if len(body) > job.max_bytes:
-        return _too_large("bytes", job)
-    return Outcome(200, job.solution_format, body, rows=len(rows))
-
-
-def _too_large(what: str, job: Job) -> Outcome:
-    if what == "rows":
-        return refusal(422, f"the result has more than {job.max_rows} rows, the limit of this endpoint; add a LIMIT")
-    return refusal(422, f"the response would exceed {job.max_bytes} bytes, the limit of this endpoint; add a LIMIT")
+    try:
+        body, count = write_solutions(result, job.solution_format, job.max_rows, job.max_bytes)
+    except ResultTooLarge as exc:
+        return refusal(422, exc.explain(job.max_rows, job.max_bytes))
+    return Outcome(200, job.solution_format, body, rows=count)
 
 
 def _graph(result, job: Job) -> Outcome:
     if job.graph_format is None:
         return refusal(406, "none of the acceptable media types can express CONSTRUCT/DESCRIBE results; "
                            "use text/turtle, application/n-triples, application/ld+json or application/rdf+xml")
-    triples = []
-    for triple in result:
-        if len(triples) >= job.max_rows:
-            return refusal(422, f"the result has more than {job.max_rows} triples, the limit of this endpoint; add a LIMIT")
-        triples.append(triple)
-    body = ox.serialize(triples, format=GRAPH_WRITERS[job.graph_format])
-    if len(body) > job.max_bytes:
-        return refusal(422, f"the response would exceed {job.max_bytes} bytes, the limit of this endpoint; add a LIMIT")
-    return Outcome(200, job.graph_format, body, rows=len(triples))
+    try:
+        body, count = write_graph(result, job.graph_format, job.max_rows, job.max_bytes)
+    except ResultTooLarge as exc:
+        return refusal(422, exc.explain(job.max_rows, job.max_bytes, "triples"))
+    return Outcome(200, job.graph_format, body, rows=count)
 
 
 def _name_process(name: bytes) -> None:

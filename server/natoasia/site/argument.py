@@ -9,6 +9,7 @@ from flask import Blueprint, Response, render_template, request
 
 from natoasia import FACTS_GRAPH, ONTOLOGY_NS
 from natoasia.site.links import engine, local
+from natoasia.site.params import ParameterError, whole_number
 from natoasia.site.sections import SECTIONS, section_of
 
 PREFIXES = f"""PREFIX nat: <{ONTOLOGY_NS}>
@@ -97,11 +98,10 @@ def argument_map(select, section: int | None = None) -> list[dict]:
 @bp.route("/argument")
 def argument_page():
     """The argument map, for the whole article or one section (``?section=N``)."""
-    raw = request.args.get("section", "")
-    if raw and not (raw.isdigit() and 1 <= int(raw) <= len(SECTIONS)):
-        return Response(render_template("argument.html", error=f"section must be a number from 1 to {len(SECTIONS)},"
-                                        f" not {raw!r}", questions=[], sections=SECTIONS, section=None),
-                        status=400, mimetype="text/html")
-    section = int(raw) if raw else None
+    try:
+        section = whole_number(request.args, "section", None, 1, len(SECTIONS))
+    except ParameterError as exc:
+        return Response(render_template("argument.html", error=str(exc), questions=[], sections=SECTIONS,
+                                        section=None), status=400, mimetype="text/html")
     return render_template("argument.html", error=None, questions=argument_map(engine().select, section),
                            sections=SECTIONS, section=section)

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, render_template, request
 
 from natoasia import ID_NS, ONTOLOGY_NS
 from natoasia.site.links import engine, local
+from natoasia.site.params import ParameterError, whole_number
 from natoasia.site.sections import SECTIONS
 
 PREFIXES = f"""PREFIX nat: <{ONTOLOGY_NS}>
@@ -175,14 +176,11 @@ def browse_page():
     known = {facet.name: _known(select, facet) for facet in FACETS}
     try:
         selection = selection_from(request.args, known)
-        raw_page = request.args.get("page", "1")
-        if not raw_page.isdigit() or not 1 <= int(raw_page) <= 10_000:
-            raise BrowseError(f"page must be a whole number from 1 to 10000, not {raw_page!r}")
-    except BrowseError as exc:
+        page = whole_number(request.args, "page", 1, 1, 10_000)
+    except (BrowseError, ParameterError) as exc:
         return Response(render_template("browse.html", error=str(exc), facets=[], facts=[], total=0,
                                         selection={}, sparql="", link=link, page=1, pages=1),
                         status=400, mimetype="text/html")
-    page = int(raw_page)
     facets = []
     for facet in FACETS:
         values = []

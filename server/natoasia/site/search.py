@@ -20,6 +20,7 @@ from natoasia.dataset.search_index import (CLOSE, GROUP_KEYS, OPEN, PAGE_SIZE, W
                                            SearchIndex)
 from natoasia.endpoint.negotiation import choose
 from natoasia.site.links import local
+from natoasia.site.params import ParameterError, whole_number
 from natoasia.site.search_facets import kind_link, resource_link
 
 #: How many groups of results are shown open; the others show their title and count until the reader opens them.
@@ -56,14 +57,12 @@ def _open_index(state) -> None:
 
 
 def int_arg(args, name: str, default: int, low: int, high: int) -> int:
-    """The whole number ``args[name]`` (ASCII digits only), ``default`` when absent; a :class:`SearchError`
-    when it is not one or lies outside ``low``–``high``."""
-    raw = args.get(name)
-    if raw is None or raw == "":
-        return default
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6 or not low <= int(raw) <= high:
-        raise SearchError(f"{name} must be a whole number from {low} to {high}, not {raw!r}")
-    return int(raw)
+    """The whole number ``args[name]`` (see :func:`natoasia.site.params.whole_number`), ``default`` when absent;
+    a :class:`SearchError` when it is not one or lies outside ``low``–``high``."""
+    try:
+        return whole_number(args, name, default, low, high)
+    except ParameterError as exc:
+        raise SearchError(str(exc)) from None
 
 
 def _as_json() -> bool:

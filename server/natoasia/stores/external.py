@@ -5,7 +5,9 @@ requests sent to it and the ways it can fail. The endpoint puts it behind the wo
 
 from __future__ import annotations
 
+import contextlib
 import socket
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -72,11 +74,20 @@ class ExternalStore:
 
     def request(self, query: str, accept: str, limit: float, default_graphs: list[str] | None = None,
                 named_graphs: list[str] | None = None) -> bytes:
-        """The store's answer to ``query`` in the media type ``accept``, within ``limit`` seconds.
+        """The store's answer to ``query`` in the media type ``accept``, whole, within ``limit`` seconds."""
+        with self.answer(query, accept, limit, default_graphs, named_graphs) as stream:
+            return stream.read()
+
+    @contextlib.contextmanager
+    def answer(self, query: str, accept: str, limit: float, default_graphs: list[str] | None = None,
+               named_graphs: list[str] | None = None):
+        """The store's answer to ``query`` in the media type ``accept``, as a binary stream to read (and
+        parse) as it arrives, all of it within ``limit`` seconds (a later read raises :class:`StoreTimeout`).
 
         A form POST: every SPARQL 1.1 store reads it (Virtuoso 7 does not read a direct
         application/sparql-query body); a protocol dataset goes along as the same parameters.
         """
+        deadline = time.monotonic() + limit
         pairs = [("query", query)]
         pairs += [("default-graph-uri", g) for g in default_graphs or []]
         pairs += [("named-graph-uri", g) for g in named_graphs or []]
@@ -84,13 +95,30 @@ class ExternalStore:
                                          method="POST", headers={"Accept": accept,
                                                                  "Content-Type": "application/x-www-form-urlencoded"})
         try:
-            with urllib.request.urlopen(request, timeout=limit) as response:
-                return response.read()
+            response = urllib.request.urlopen(request, timeout=limit)
         except urllib.error.HTTPError as exc:
-            raise StoreError(exc.code, exc.read().decode("utf-8", "replace")) from None
+            raise StoreError(exc.code, exc.read(64 * 1024).decode("utf-8", "replace")) from None
         except (socket.timeout, TimeoutError):
             raise StoreTimeout(f"the query did not finish within {limit:g} s") from None
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, (socket.timeout, TimeoutError)):
                 raise StoreTimeout(f"the query did not finish within {limit:g} s") from None
             raise StoreUnreachable(f"the external store at {self.endpoint} cannot be reached ({exc.reason})") from None
+        with response:
+            yield _Deadline(response, deadline, limit)
+
+
+class _Deadline:
+    """A response whose reads must all end by ``deadline``."""
+
+    def __init__(self, response, deadline: float, limit: float):
+        self.response, self.deadline, self.limit = response, deadline, limit
+
+    def read(self, size: int = -1) -> bytes:
+        """Up to ``size`` bytes of the answer (all of it for -1)."""
+        if time.monotonic() > self.deadline:
+            raise StoreTimeout(f"the query did not finish within {self.limit:g} s")
+        try:
+            return self.response.read(size)
+        except (socket.timeout, TimeoutError):
+            raise StoreTimeout(f"the query did not finish within {self.limit:g} s") from None
