@@ -87,6 +87,14 @@ def rdf_links(graph: Graph) -> Counter:
     return found
 
 
+def fetch(client, path: str, accept: str = "text/html"):
+    """The response to ``path`` with its data read and its file closed."""
+    response = client.get(path, headers={"Accept": accept})
+    response.get_data()
+    response.close()
+    return response
+
+
 def test_the_json_is_aifdb_every_edge_joins_two_nodes_and_every_s_node_has_its_arity(document):
     assert list(document) == ["nodes", "edges", "locutions", "participants"]
     nodes = {n["nodeID"]: n for n in document["nodes"]}
@@ -198,7 +206,7 @@ def test_the_manifest_and_void_list_the_aif_dumps(built):
     ("application/json", "application/json"), ("text/turtle", "text/turtle"),
     ("text/turtle;q=0.5, application/json", "application/json"), ("text/html", "text/html"), ("*/*", "text/html")])
 def test_argument_negotiates_the_page_aifdb_json_and_aif_rdf(client, accept, media_type):
-    response = client.get("/argument", headers={"Accept": accept})
+    response = fetch(client, "/argument", accept)
     assert response.status_code == 200 and response.mimetype == media_type
     assert "Accept" in response.headers.get("Vary", "")
     if media_type == "application/json":
@@ -208,10 +216,10 @@ def test_argument_negotiates_the_page_aifdb_json_and_aif_rdf(client, accept, med
 
 
 def test_argument_refuses_in_words_what_it_cannot_offer(client):
-    response = client.get("/argument", headers={"Accept": "image/png"})
+    response = fetch(client, "/argument", "image/png")
     assert response.status_code == 406 and response.mimetype == "text/plain"
     assert "application/json" in response.get_data(as_text=True)
-    response = client.get("/argument?format=pdf")
+    response = fetch(client, "/argument?format=pdf")
     assert response.status_code == 400 and "format=" in response.get_data(as_text=True)
 
 
@@ -220,14 +228,14 @@ def test_argument_refuses_in_words_what_it_cannot_offer(client):
     ("/argument.aif.json", "application/json"), ("/argument.aif.ttl", "text/turtle"),
     ("/dumps/argument.aif.json", "application/json"), ("/dumps/argument.aif.ttl", "text/turtle")])
 def test_the_aif_dumps_have_their_own_addresses(client, built, path, media_type):
-    response = client.get(path, headers={"Accept": "text/html"})
+    response = fetch(client, path)
     assert response.status_code == 200 and response.mimetype == media_type
     assert response.get_data() == (built / {"application/json": AIF_JSON, "text/turtle": AIF_TURTLE}[media_type]
                                    ).read_bytes()
 
 
 def test_the_downloads_page_lists_the_aif_dumps(client):
-    page = client.get("/downloads").get_data(as_text=True)
+    page = fetch(client, "/downloads").get_data(as_text=True)
     assert all(f'href="/dumps/{name}"' in page for name, _ in AIF_DUMPS)
 
 
