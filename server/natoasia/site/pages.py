@@ -12,7 +12,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, send
 from rdflib import Graph
 
 from natoasia import __version__
-from natoasia.dataset.files import DUMPS, MANIFEST, VOID_FILE
+from natoasia.dataset.files import AIF_DUMPS, DUMPS, MANIFEST, VOID_FILE
 from natoasia.dataset.sources import data_root
 from natoasia.namespaces import PREFIXES
 from natoasia.rdfio import canonical, serialize_triples, sorted_triples
@@ -116,7 +116,7 @@ def dump(name: str):
 
 
 def _dump_names() -> set[str]:
-    return {name for name, *_ in DUMPS} | {VOID_FILE}
+    return {name for name, *_ in DUMPS} | {name for name, _ in AIF_DUMPS} | {VOID_FILE}
 
 
 @bp.route("/.well-known/void")
