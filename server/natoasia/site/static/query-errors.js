@@ -129,7 +129,8 @@
     var place = { line: +where[1], column: +where[2], length: 1 }, rest = where[3].trim();
     var found = foundAt(query, place);
     if (found) { place.length = found.length; }
-    var what = found ? "at '" + found + "'" : "at the end of the query";
+    var before = (query.split("\n")[place.line - 1] || "").slice(0, place.column - 1).trim().split(/\s+/).pop();
+    var what = found ? "at '" + found + "'" : "at the end of the query" + (before ? " (after '" + before + "')" : "");
     var expected = /^expected (?:one of )?([\s\S]*)$/.exec(rest);
     if (!expected) {
       return { sentence: at(place, rest.charAt(0).toLowerCase() + rest.slice(1).replace(/\s+$/, "") +
@@ -142,7 +143,7 @@
                                    : n.charAt(0).toLowerCase() + n.slice(1));
     });
     var sentence = "the query cannot be read " + what;
-    if (r.tokens.length) {
+    if (r.tokens.length && !parts.length) {
       sentence += "; the grammar allows here " + (r.tokens.length > 1 ? "one of " : "") +
                   r.tokens.slice(0, 8).map(function (t) { return "'" + t + "'"; }).join(", ");
     }
