@@ -156,7 +156,7 @@
     if (!status) {
       return { sentence: "The endpoint did not answer: check the connection and run the query again.", place: null };
     }
-    var syntax = /syntax error/i.test(message) || status === 400;
+    var syntax = status >= 400 && status < 500;  // the query itself was refused: look at it first
     var list = words(query);
     var first = syntax ? badStart(list) : null;
     if (first) { return first; }

@@ -168,7 +168,9 @@
     copyEndpointOnNewTab: true,
     requestConfig: { endpoint: endpoint, method: "POST" },
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
-    yasqe: { autocompleters: completers.slice(), value: config.defaultQuery },
+    // The editor grows with its query and wraps long lines: no scrolling region a keyboard could not reach.
+    yasqe: { autocompleters: completers.slice(), value: config.defaultQuery, lineWrapping: true,
+             viewportMargin: Infinity, resizeable: false },
     yasr: { prefixes: prefixes, defaultPlugin: "table" }
   });
 
