@@ -93,6 +93,15 @@ def test_the_csv_and_tsv_downloads_carry_a_label_column_beside_each_iri_column(b
     tsv = download(browser, "TSV with names").splitlines()
     assert tsv[0].split("\t")[:2] == ["country", "country_label"]
     assert any(line.startswith("https://w3id.org/natoasia/id/country/singapore\tSingapore\t") for line in tsv)
+    # YASR's own download button exports the same columns (its anchor's click is caught to read the blob).
+    browser.execute_script("window.exported = []; const make = URL.createObjectURL;"
+                           "URL.createObjectURL = b => { window.exported.push(b); return make.call(URL, b); };"
+                           "HTMLAnchorElement.prototype.click = function () {};")
+    browser.find_element(By.CSS_SELECTOR, "#yasgui .yasr_downloadIcon").click()
+    exported = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1]; window.exported[window.exported.length - 1].text().then(done);")
+    assert exported.splitlines()[0].startswith('"country","country_label"')
+    assert '"https://w3id.org/natoasia/id/country/australia","Australia","1000"' in exported
     raw = {a.text: a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#downloads a:not(.labelled)")}
     assert set(raw) == {"JSON", "XML", "CSV", "TSV"} and "format=csv" in raw["CSV"]
 
