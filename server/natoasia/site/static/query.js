@@ -10,10 +10,10 @@
   var base = config.base;
   var endpoint = window.location.origin + config.endpoint;
   var Yasqe = Yasgui.Yasqe, Yasr = Yasgui.Yasr, Table = Yasr.plugins.table;
-  var XSD = "http://www.w3.org/2001/XMLSchema#";
   var MAX_LABELLED = 2000, PER_REQUEST = 400;
   var prefixes = {};
   config.terms.prefixes.forEach(function (p) { prefixes[p[0]] = p[1]; });
+  var XSD = prefixes.xsd;  // namespaces come from the server's prefix table, never written here
 
   Yasqe.forkAutocompleter("prefixes", { name: "ourPrefixes", persistenceId: null,
     get: function () { return config.terms.prefixes.map(function (p) { return p[0] + ": <" + p[1] + ">"; }); } });
@@ -80,7 +80,7 @@
     for (var i = 0; i < iris.length; i += PER_REQUEST) { chunks.push(iris.slice(i, i + PER_REQUEST)); }
     return Promise.all(chunks.map(function (chunk) {
       return sparqlSelect(
-        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n" +
+        "PREFIX rdfs: <" + prefixes.rdfs + ">\nPREFIX skos: <" + prefixes.skos + ">\n" +
         "SELECT ?iri (SAMPLE(?l) AS ?label) WHERE {\n  VALUES ?iri { " +
         chunk.map(function (iri) { return "<" + iri + ">"; }).join(" ") +
         " }\n  { ?iri rdfs:label ?l } UNION { ?iri skos:prefLabel ?l }\n" +
