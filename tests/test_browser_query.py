@@ -63,6 +63,8 @@ def test_choosing_an_example_runs_it_and_the_table_shows_names_and_plain_values(
     run_example(browser, live_server, TROOPS)
     requested_urls(browser)
     assert "/query?query=" in browser.current_url  # the address can be shared
+    rows = browser.find_elements(By.CSS_SELECTOR, "#yasgui table.dataTable tbody tr")
+    assert browser.find_element(By.ID, "query-status").get_attribute("textContent") == f"{len(rows)} results."  # for screen readers
     australia = row_of(browser, "Australia")
     link = australia.find_element(By.CSS_SELECTOR, "a.iri")
     assert link.get_attribute("href") == live_server + "/id/country/australia"
@@ -170,6 +172,18 @@ def test_tab_leaves_the_editor_after_escape_or_ctrl_m_as_the_hint_says(browser, 
     assert "moves" in browser.find_element(By.ID, "editor-keys-status").text
     ActionChains(browser).send_keys(Keys.TAB).perform()
     assert not active_in_editor(browser)
+
+
+def test_back_brings_the_previous_example_into_the_editor_and_runs_it(browser, live_server):
+    run_example(browser, live_server, "CQ01")
+    first = browser.execute_script("return document.querySelector('#yasgui .CodeMirror').CodeMirror.getValue()")
+    link = browser.find_element(By.XPATH, "//ol[@id='examples']//a[starts-with(normalize-space(.), 'CQ02')]")
+    link.click()
+    WebDriverWait(browser, 20).until(lambda b: "CQ02" in b.execute_script("return decodeURIComponent(location.search)"))
+    browser.back()
+    WebDriverWait(browser, 20).until(
+        lambda b: b.execute_script("return document.querySelector('#yasgui .CodeMirror').CodeMirror.getValue()") == first)
+    assert first.startswith("# CQ01")
 
 
 def test_the_endpoint_box_and_settings_wait_behind_advanced(browser, live_server):

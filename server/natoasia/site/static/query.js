@@ -127,22 +127,23 @@
   var root = document.getElementById("yasgui");
   var downloads = document.getElementById("downloads");
   var errorBox = document.getElementById("query-error");
-  var latest = null;  // the latest SELECT answer, with its label columns
+  var status = document.getElementById("query-status");
 
   // Every answer passes here before YASR draws it: labels are added to a SELECT answer, an error is explained.
   var setResponse = Yasr.prototype.setResponse;
+  var answers = 0;  // a slow label lookup must not draw over a newer answer
   Yasr.prototype.setResponse = function (response, duration) {
-    var yasr = this, tab = yasgui.getTab(), query = tab.getQuery();
+    var yasr = this, tab = yasgui.getTab(), query = tab.getQuery(), answer = ++answers;
     var failed = !response || response.status === undefined || response.status === 0 || response.status >= 400;
     if (failed) {
-      latest = null;
       showError(tab, query, response);
       return setResponse.call(yasr, response, duration);
     }
     clearError();
     var json = response.body;
     if (!isSelectAnswer(json)) {
-      latest = null; showDownloads(query, null);
+      showDownloads(query, null);
+      status.textContent = "The answer is shown below.";
       return setResponse.call(yasr, response, duration);
     }
     var iris = [], seen = {};
@@ -153,11 +154,14 @@
       });
     });
     var draw = function (found) {
+      if (answer !== answers) { return; }
       labels = found;
       labelColumns = addLabelColumns(json, found);
-      latest = json;
       setResponse.call(yasr, response, duration);
       showDownloads(query, json);
+      var rows = json.results.bindings.length;
+      status.textContent = (rows === 1 ? "1 result" : rows + " results") +
+        (iris.length >= MAX_LABELLED ? "; names are shown for the first " + MAX_LABELLED + " IRIs" : "") + ".";
     };
     fetchLabels(iris).then(draw, function () { draw({}); });
   };
@@ -221,6 +225,7 @@
       errorBox.appendChild(raw);
     }
     errorBox.hidden = false;
+    status.textContent = "";  // the error box is an alert of its own
   }
 
   function markInEditor(tab, explained) {
@@ -286,6 +291,13 @@
     var address = "/query?query=" + encodeURIComponent(query);
     if (window.location.pathname + window.location.search !== address) { history.replaceState(null, "", address); }
   }
+
+  // Back and forward between examples bring their query back into the editor and run it.
+  window.addEventListener("popstate", function () {
+    var query = new URLSearchParams(window.location.search).get("query");
+    var yasqe = yasgui.getTab().getYasqe();
+    if (query && query !== yasqe.getValue()) { yasqe.setValue(query); yasqe.query(); }
+  });
 
   // ---- Examples: choosing one runs it, and the address can be shared ----------------------------------
   document.getElementById("examples").addEventListener("click", function (e) {
