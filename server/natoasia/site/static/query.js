@@ -61,6 +61,15 @@
     return "<div><a class='iri' href='" + escapeHtml(localHref(binding.value)) + "' title='" + escapeHtml(binding.value) + "'>" +
            escapeHtml(label || name) + "</a>" + (label ? " <span class='iri-name'>" + escapeHtml(name) + "</span>" : "") + "</div>";
   };
+  // Cells show their whole value (YASR's default cuts them with "…", which hid the numbers on a narrow screen);
+  // the reader may still switch the ellipsis on.
+  var tableDraw = Table.prototype.draw;
+  Table.prototype.draw = function (options) {
+    if (this.persistentConfig.isEllipsed === undefined && !(options && "isEllipsed" in options)) {
+      this.persistentConfig.isEllipsed = false;
+    }
+    return tableDraw.call(this, options);
+  };
   var tableColumns = Table.prototype.getColumns;
   Table.prototype.getColumns = function () {
     return tableColumns.call(this).map(function (column) {
