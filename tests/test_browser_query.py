@@ -186,6 +186,17 @@ def test_back_brings_the_previous_example_into_the_editor_and_runs_it(browser, l
     assert first.startswith("# CQ01")
 
 
+def test_the_share_pop_up_is_named_takes_the_keyboard_and_closes_on_escape(browser, live_server):
+    run_example(browser, live_server, TROOPS)
+    browser.find_element(By.CSS_SELECTOR, "#yasgui .yasqe_share").click()
+    link = WebDriverWait(browser, 10).until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#yasgui .yasqe_sharePopup input")))
+    assert browser.switch_to.active_element == link and link.get_attribute("aria-label")
+    assert run_axe(browser) == []
+    ActionChains(browser).send_keys(Keys.ESCAPE).perform()
+    assert browser.find_elements(By.CSS_SELECTOR, "#yasgui .yasqe_sharePopup") == []
+    assert "yasqe_share" in browser.switch_to.active_element.get_attribute("class")
+
+
 def test_the_endpoint_box_and_settings_wait_behind_advanced(browser, live_server):
     browser.get(live_server + "/query")
     editor(browser)

@@ -373,7 +373,8 @@
 
   // YASGUI's controls without an accessible name get one; its tab list holds only tabs.
   var names = [["textarea", "SPARQL query"], ["input.autocomplete", "SPARQL endpoint"],
-               ["select.tableSizer", "Rows per page"], ["input[type=search], .dataTables_filter input", "Filter the results"]];
+               ["select.tableSizer", "Rows per page"], ["input[type=search], .dataTables_filter input", "Filter the results"],
+               [".yasqe_sharePopup input", "Link to this query (Esc closes)"]];
   function accessible(node) {
     names.forEach(function (n) {
       node.querySelectorAll(n[0]).forEach(function (el) {
@@ -391,6 +392,20 @@
     var tab = yasgui.getTab && yasgui.getTab();
     if (tab && tab.getYasqe()) { keys(tab.getYasqe()); }
   }
-  new MutationObserver(function () { accessible(root); }).observe(root, { childList: true, subtree: true });
+  // YASQE's share pop-up: the keyboard lands in its link, and Esc closes it and returns to the share button.
+  var sharing = null;
+  function focusShare() {
+    var popup = root.querySelector(".yasqe_sharePopup");
+    if (popup && popup !== sharing) { sharing = popup; popup.querySelector("input").focus(); }
+  }
+  document.addEventListener("keydown", function (e) {
+    var popup = root.querySelector(".yasqe_sharePopup");
+    if (e.key === "Escape" && popup) {
+      popup.remove();
+      var share = root.querySelector(".yasqe_share");
+      if (share) { share.focus(); }
+    }
+  });
+  new MutationObserver(function () { accessible(root); focusShare(); }).observe(root, { childList: true, subtree: true });
   accessible(root);
 })();
