@@ -149,6 +149,7 @@
       return setResponse.call(yasr, response, duration);
     }
     clearError();
+    root.classList.add("answered");
     var json = response.body;
     if (!isSelectAnswer(json)) {
       showDownloads(query, null);
