@@ -119,7 +119,7 @@ def test_the_editor_completes_our_terms_runs_and_links_results_to_our_pages(brow
     link = rows[0].find_element(By.CSS_SELECTOR, "a.iri")
     assert link.get_attribute("href").startswith(live_server + "/id/contribution/")
     downloads = {a.text: a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#downloads a")}
-    assert set(downloads) == {"JSON", "XML", "CSV", "TSV"} and "format=csv" in downloads["CSV"]
+    assert set(downloads) == {"CSV with names", "TSV with names", "JSON", "XML", "CSV", "TSV"} and "format=csv" in downloads["CSV"]
     assert "/query?query=PREFIX" in browser.current_url  # the address can be shared
     browser.save_screenshot(str(SHOTS / "query.png"))
     link.click()
@@ -131,7 +131,8 @@ def test_the_editor_completes_our_terms_runs_and_links_results_to_our_pages(brow
 def test_the_competency_questions_load_into_the_editor(browser, live_server):
     browser.get(live_server + "/query")
     code = editor(browser)
-    options = browser.find_elements(By.CSS_SELECTOR, "#examples option[value]:not([value=''])")
+    browser.find_element(By.CSS_SELECTOR, "#examples-box > summary").click()
+    options = browser.find_elements(By.CSS_SELECTOR, "#examples a[data-example]")
     assert len(options) == len(list((Path(__file__).resolve().parents[1] / "queries").glob("CQ*.rq")))
     options[1].click()
     text = browser.execute_script("return arguments[0].CodeMirror.getValue()", code)
@@ -139,13 +140,13 @@ def test_the_competency_questions_load_into_the_editor(browser, live_server):
 
 
 @pytest.mark.parametrize("query,position,marked", [
-    ("SELECT%20*%20WHERE%20%7B%20%3Fs%20%3Fp%20%7D", "at 1:25", "}"),  # the store's parser: "at L:C"
-    ("SELECT%20*%20WHERE%20%7B%20%22abc%20%7D", "at line 1, column 18", '"'),  # the query check: "at line L, column C"
+    ("SELECT%20*%20WHERE%20%7B%20%3Fs%20%3Fp%20%7D", "Line 1, column 25", "}"),  # the store's parser: "at L:C"
+    ("SELECT%20*%20WHERE%20%7B%20%22abc%20%7D", "Line 1, column 18", '"'),  # the query check: "at line L, column C"
 ], ids=["store-parser", "query-check"])
 def test_query_errors_are_marked_where_they_are(browser, live_server, query, position, marked):
     browser.get(live_server + "/query?query=" + query)
-    error = WebDriverWait(browser, 20).until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#yasgui .errorResult")))
-    assert "400" in error.text and position in error.text
+    error = WebDriverWait(browser, 20).until(EC.visibility_of_element_located((By.ID, "query-error")))
+    assert error.text.count("HTTP 400") == 1 and position in error.text
     mark = WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#yasgui .server-error")))
     assert mark.text == marked
 

@@ -89,15 +89,38 @@ SELECT ?kind ?node ?label WHERE {
 } ORDER BY ?kind ?label"""
 
 
+#: Each "Start here" card shows its first entries up to about this many characters of labels (at least 3, at
+#: most 6), the rest behind its "All …" disclosure: six countries, three long proposals.
+CARD_CHARACTERS, CARD_FEWEST, CARD_MOST = 120, 3, 6
+
+
+def _shown(rows: list) -> int:
+    """How many of a card's ``rows`` show before its disclosure."""
+    count, characters = 0, 0
+    while count < min(len(rows), CARD_MOST) and (count < CARD_FEWEST or characters + len(rows[count]["label"]) <= CARD_CHARACTERS):
+        characters += len(rows[count]["label"])
+        count += 1
+    return count
+
+
+def _entry_points() -> dict[str, list]:
+    """The "Start here" cards, by kind (computed once per process: the dataset never changes while served)."""
+    cache = current_app.extensions.setdefault("natoasia.home", {})
+    if "groups" not in cache:
+        groups: dict[str, list] = {}
+        for row in engine().select(ENTRY_QUERY):
+            groups.setdefault(row["kind"], []).append(row)
+        cache["groups"] = {kind: {"rows": rows, "shown": _shown(rows)} for kind, rows in groups.items()}
+    return cache["groups"]
+
+
 @bp.route("/")
 def home():
-    """What the graph is, its source, licence and counts, and where to start."""
+    """What the graph is, the ways in (article, facts, argument, pictures, queries), where to start, and its
+    source, licence and counts."""
     manifest = json.loads((engine().settings.dataset / MANIFEST).read_text(encoding="utf-8"))
-    groups: dict[str, list] = {}
-    for row in engine().select(ENTRY_QUERY):
-        groups.setdefault(row["kind"], []).append(row)
-    return render_template("home.html", manifest=manifest, groups=groups, questions=competency_questions(),
-                           graphs=engine().graphs)
+    return render_template("home.html", manifest=manifest, groups=_entry_points(),
+                           questions=competency_questions(), graphs=engine().graphs)
 
 
 @bp.route("/downloads")
