@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from natoasia import ID_NS
-from natoasia.site.browse import FACETS, facet_query
+from natoasia.site.browse import FACETS, PAGE_SIZE, facet_query
 from natoasia.site.sections import SECTIONS
 from natoasia.stores.embedded import run_query
 
@@ -54,8 +54,8 @@ def test_facet_counts_are_those_of_the_current_selection(client):
         narrowed = client.get(f"/browse?actor=country/japan&kind={kind}").get_data(as_text=True)
         assert len(fact_links(narrowed)) == count, kind
     total = int(re.search(r'<h2 id="results-title">(\d+) facts', everything).group(1))
-    assert len(fact_links(everything)) == min(total, 50) and max(all_kinds.values()) <= total
-    pages = [fact_links(client.get(f"/browse?page={n}").get_data(as_text=True)) for n in range(1, -(-total // 50) + 1)]
+    assert len(fact_links(everything)) == min(total, PAGE_SIZE) and max(all_kinds.values()) <= total
+    pages = [fact_links(client.get(f"/browse?page={n}").get_data(as_text=True)) for n in range(1, -(-total // PAGE_SIZE) + 1)]
     assert len({link for page in pages for link in page}) == total
 
 
@@ -159,5 +159,5 @@ def test_each_sentence_is_shown_once_with_the_facts_taken_from_it(client):
     html = client.get("/browse").get_data(as_text=True)
     quotes = re.findall(r'<blockquote class="quote"><p>([^<]*)</p>', html)
     assert quotes and len(quotes) == len(set(quotes))
-    assert len(fact_links(html)) == 50 > len(quotes)
+    assert len(fact_links(html)) == PAGE_SIZE > len(quotes)
     assert re.search(r'<a href="/article#s\d{3}">Sentence \d+ in the article</a>', html)

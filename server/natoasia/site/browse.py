@@ -39,7 +39,7 @@ PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 PREFIX schema: <https://schema.org/>
 PREFIX org: <http://www.w3.org/ns/org#>
 """
-PAGE_SIZE = 50
+PAGE_SIZE = 20
 
 #: What makes a node a fact: it cites a sentence and is a fact, an event or an assessment.
 FACT_PATTERN = """?fact prov:wasDerivedFrom ?cited .
@@ -235,7 +235,7 @@ def _sentence(row: dict) -> dict:
 
 def _refused(message: str, status: int) -> Response:
     return Response(render_template("browse.html", error=message, facets=[], groups=[], total=0, selection={},
-                                    sparql="", link=link, page=1, pages=1, first=1),
+                                    sparql="", link=link, page=1, pages=1, first=1, page_size=PAGE_SIZE),
                     status=status, mimetype="text/html")
 
 
@@ -268,4 +268,4 @@ def browse_page():
     groups = by_sentence(select(results_query(selection, PAGE_SIZE, (page - 1) * PAGE_SIZE)))
     return render_template("browse.html", error=None, facets=facets, groups=groups, total=total,
                            selection=selection, sparql=results_query(selection), link=link, page=page,
-                           pages=pages, first=(page - 1) * PAGE_SIZE + 1)
+                           pages=pages, first=(page - 1) * PAGE_SIZE + 1, page_size=PAGE_SIZE)

@@ -118,7 +118,7 @@ def layout(nodes: list[str], edges: list[tuple[str, str]], width: float, height:
 
 #: Font size of the network's labels and the width of one character at that size (generous, so that an
 #: estimate never falls short of what a browser draws; the browser test measures the rendered boxes).
-LABEL_SIZE, CHAR_WIDTH, LABEL_CHARS = 12, 7.2, 34
+LABEL_SIZE, CHAR_WIDTH, LABEL_CHARS = 12, 7.8, 34
 
 
 def short(text: str, limit: int = LABEL_CHARS) -> str:
