@@ -195,29 +195,42 @@ def _segment_distance(p, a, b) -> float:
     return math.hypot(px - ax - t * dx, py - ay - t * dy)
 
 
-def obstacles_hit(points: list, ends: tuple, circles: dict) -> list[str]:
+def obstacles_hit(points: list, ends: tuple, circles: dict, margin: float = CLEARANCE) -> list[str]:
     """The nodes (other than the edge's two ends) whose circle, widened by :data:`CLEARANCE`, the polyline
     ``points`` passes through. ``circles`` maps a node to (x, y, radius)."""
     hit = []
     for node, (x, y, r) in circles.items():
         if node in ends:
             continue
-        if any(_segment_distance((x, y), p, q) < r + CLEARANCE for p, q in zip(points, points[1:])):
+        if any(_segment_distance((x, y), p, q) < r + margin for p, q in zip(points, points[1:])):
             hit.append(node)
     return hit
 
 
-def route(a: str, b: str, circles: dict) -> float:
-    """The bend of the edge from ``a`` to ``b``: straight when that passes no other node, else the gentlest
-    curve (either side) that passes none, else the one that passes the fewest."""
+def labels_crossed(points: list, ends: tuple, labels: dict) -> int:
+    """How many labels (other than those of the edge's ends) the polyline ``points`` crosses; ``labels``
+    maps a node to the box (left, top, right, bottom) of its label."""
+    dense = []
+    for (x1, y1), (x2, y2) in zip(points, points[1:]):
+        steps = max(1, int(math.hypot(x2 - x1, y2 - y1) // 4))
+        dense += [(x1 + (x2 - x1) * i / steps, y1 + (y2 - y1) * i / steps) for i in range(steps + 1)]
+    return sum(1 for node, (left, top, right, bottom) in labels.items() if node not in ends
+               and any(left <= x <= right and top <= y <= bottom for x, y in dense))
+
+
+def route(a: str, b: str, circles: dict, labels: dict | None = None) -> float:
+    """The bend of the edge from ``a`` to ``b``: straight when that passes no other node (nor, if ``labels``
+    are given, another node's label), else the gentlest curve (either side) that passes none, else the one
+    that passes no node and the fewest labels (a node counts more than any number of labels)."""
     start, stop = circles[a][:2], circles[b][:2]
     best = None
     for bend in (0, 25, -25, 50, -50, 80, -80, 120, -120, 170, -170, 230, -230):
-        hits = len(obstacles_hit(curve_points(start, stop, bend), (a, b), circles))
-        if hits == 0:
+        line = curve_points(start, stop, bend, steps=48)  # finer, and wider, than what a test of the drawing checks
+        cost = 1000 * len(obstacles_hit(line, (a, b), circles, CLEARANCE + 2)) + (labels_crossed(line, (a, b), labels) if labels else 0)
+        if cost == 0:
             return bend
-        if best is None or hits < best[0]:
-            best = (hits, bend)
+        if best is None or cost < best[0]:
+            best = (cost, bend)
     return best[1]
 
 
@@ -236,7 +249,12 @@ def network_layout(nodes: dict, edges: list, width: int = 1100, height: int = 86
     pos = layout(sorted(nodes), [(a, b) for a, b, *_ in edges], width, height, left=140)
     pos = separate(pos, {n: (nodes[n][0], node_radius(n)) for n in nodes}, width, height, left=110)
     circles = {n: (pos[n][0], pos[n][1], node_radius(n)) for n in nodes}
-    return pos, {(a, b): route(a, b, circles) for a, b, *_ in edges}
+    labels = {}
+    for n in nodes:
+        half = CHAR_WIDTH * len(short(nodes[n][0])) / 2
+        y = pos[n][1] + node_radius(n) + 12
+        labels[n] = (pos[n][0] - half, y - LABEL_SIZE + 2, pos[n][0] + half, y + 3)
+    return pos, {(a, b): route(a, b, circles, labels) for a, b, *_ in edges}
 
 
 def node_radius(node: str) -> int:

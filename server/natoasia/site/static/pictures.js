@@ -56,7 +56,7 @@
       x0 = Math.min(x0, b.x); y0 = Math.min(y0, b.y); x1 = Math.max(x1, b.x + b.width); y1 = Math.max(y1, b.y + b.height);
     });
     if (!isFinite(x0)) { home = full.slice(); setView(home); return; }
-    var pad = 24, w = Math.max(x1 - x0 + 2 * pad, full[2] / 2.5), h = Math.max(y1 - y0 + 2 * pad, full[3] / 2.5);
+    var pad = 24, w = Math.max(x1 - x0 + 2 * pad, full[2] / 1.8), h = Math.max(y1 - y0 + 2 * pad, full[3] / 1.8);
     if (w / h > full[2] / full[3]) { h = w * full[3] / full[2]; } else { w = h * full[2] / full[3]; }
     if (w >= full[2]) { home = full.slice(); } else { home = [(x0 + x1 - w) / 2, (y0 + y1 - h) / 2, w, h]; }
     setView(home.slice());
