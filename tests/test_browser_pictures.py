@@ -83,6 +83,7 @@ def test_the_network_filters_by_framework_and_kind_and_zooms_and_pans(browser, l
             "south-korea"} <= set(tcp)
     assert len(tcp) < len(everything) and "mediterranean-dialogue" not in tcp
     assert "the network of Tailored Cooperation Programme" in browser.find_element(By.ID, "network-status").text
+    assert run_axe(browser) == []
     paths = {a.get_dom_attribute("href") for a in svg.find_elements(By.CSS_SELECTOR, "a.node") if a.is_displayed()}
     visible_edges = [e for e in svg.find_elements(By.CSS_SELECTOR, ".edge") if e.is_displayed()]
     assert visible_edges and all(set(e.get_attribute("data-ends").split()) <= paths for e in visible_edges)
@@ -97,6 +98,15 @@ def test_the_network_filters_by_framework_and_kind_and_zooms_and_pans(browser, l
     assert view_box().split()[:2] != zoomed.split()[:2]
     browser.find_element(By.CSS_SELECTOR, "button[data-zoom='reset']").click()
     assert [float(v) for v in view_box().split()] == [float(v) for v in before.split()]
+
+
+def test_the_network_picture_is_drawn(browser, live_server):
+    svg = open_pictures(browser, live_server)
+    assert svg.size["width"] > 400 and svg.size["height"] > 200
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#network-picture a.node")) > 20
+    assert browser.find_elements(By.CSS_SELECTOR, "#network-picture .edge-contribution")
+    assert browser.find_elements(By.CSS_SELECTOR, "#timeline-picture a.event")
+    browser.save_screenshot(str(SHOTS / "pictures.png"))
 
 
 def test_the_country_filter_shows_a_countrys_network(browser, live_server):
