@@ -104,7 +104,7 @@ def test_pictures_link_every_node_to_its_page(client):
     assert 'href="/id/country/japan"' in network and 'href="/id/framework/tailored-cooperation-programme"' in network
     timeline = client.get("/pictures/timeline.svg").get_data(as_text=True)
     assert "1949 to 1989/90" in timeline and 'href="/id/event/bucharest-summit-2008"' in timeline
-    assert 'href="/id/sentence/s085"' in timeline
+    assert 'href="/article#s085"' in timeline  # the sentence, in the reader's edition
 
 
 def test_browsers_asking_the_endpoint_get_the_query_page(client):

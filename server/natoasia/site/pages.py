@@ -16,7 +16,7 @@ from natoasia.dataset.files import AIF_DUMPS, DUMPS, MANIFEST, VOID_FILE
 from natoasia.dataset.sources import data_root
 from natoasia.namespaces import PREFIXES
 from natoasia.rdfio import canonical, serialize_triples, sorted_triples
-from natoasia.site import ontodoc, pictures
+from natoasia.site import ontodoc, pictures, pictures_timeline
 from natoasia.site.links import engine, local, public_base
 from natoasia.site.resources import EXTENSION_OF, alternates, negotiated
 
@@ -193,10 +193,11 @@ def query_page():
 def pictures_page():
     """The network and the timeline."""
     nodes, _ = _network_data()
-    frameworks = sorted((local(iri), label) for iri, (label, kind) in nodes.items() if kind == "framework")
-    return render_template("pictures.html", network=_network_svg(), timeline=_timeline_svg(),
+    choices = lambda kind: sorted(((local(iri), label) for iri, (label, k) in nodes.items() if k == kind),
+                                  key=lambda choice: choice[1])
+    return render_template("pictures.html", network=_network_svg(), timeline=_timeline(),
                            edge_styles=pictures.EDGE_STYLES, node_kinds=list(pictures.KIND_COLOURS),
-                           frameworks=sorted(frameworks, key=lambda f: f[1]))
+                           frameworks=choices("framework"), countries=choices("state"))
 
 
 @bp.route("/pictures/network.svg")
@@ -206,7 +207,7 @@ def network():
 
 @bp.route("/pictures/timeline.svg")
 def timeline():
-    return Response(_timeline_svg(), mimetype="image/svg+xml")
+    return Response(_timeline()["svg"], mimetype="image/svg+xml")
 
 
 def _network_data() -> tuple[dict, list]:
@@ -224,8 +225,9 @@ def _network_svg() -> str:
     return cache["network"]
 
 
-def _timeline_svg() -> str:
+def _timeline() -> dict:
+    """The timeline's SVG and its items (drawn once per process: the dataset never changes while served)."""
     cache = current_app.extensions.setdefault("natoasia.pictures", {})
     if "timeline" not in cache:
-        cache["timeline"] = pictures.timeline_svg(engine().select(pictures.TIMELINE_QUERY), local)
+        cache["timeline"] = pictures_timeline.timeline(engine().select, local)
     return cache["timeline"]
