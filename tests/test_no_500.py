@@ -69,9 +69,13 @@ def test_an_unknown_extension_function_is_400_naming_it(client):
 
 @pytest.fixture
 def failing_pool(app, monkeypatch):
-    """The app's engine with no cache and a pool that fails as ``failing_pool(exception)`` says."""
+    """The app's engine with no cache and a pool that fails as ``failing_pool(exception)`` says; what the pages
+    drew once per process is forgotten too (every ``natoasia.*`` cache but the search index, opened at start)."""
     engine = app.extensions["natoasia"]
     monkeypatch.setattr(engine, "cache", ResultCache(max_bytes=0))
+    for key in [key for key in app.extensions if key.startswith("natoasia.") and key not in ("natoasia.search",
+                                                                                             "natoasia.metrics")]:
+        monkeypatch.delitem(app.extensions, key)
 
     def fail_with(exception):
         def run(*args, **kwargs):
