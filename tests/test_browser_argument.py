@@ -74,7 +74,7 @@ def test_a_reader_narrows_the_map_to_question_2_then_a_section_and_focuses_a_nod
     browser.find_element(By.CSS_SELECTOR, ".narrowing button[type=submit]").click()
     assert "question=2" in browser.current_url
     columns = browser.find_elements(By.CSS_SELECTOR, ".map-node.q")
-    assert len(columns) == 1 and "research question 2" in browser.find_element(By.CSS_SELECTOR, "section.question h3").text
+    assert len(columns) == 1 and "research question 2" in browser.find_element(By.CSS_SELECTOR, "section.question h3").text.lower()
 
     Select(browser.find_element(By.ID, "narrow-section")).select_by_value("2")
     browser.find_element(By.CSS_SELECTOR, ".narrowing button[type=submit]").click()

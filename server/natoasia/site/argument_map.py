@@ -22,7 +22,7 @@ EDGES = PREFIXES + """SELECT DISTINCT ?a ?property ?b WHERE {
   FILTER(?a != ?b)
   FILTER EXISTS { ?a nat:answers ?q1 } FILTER EXISTS { ?b nat:answers ?q2 }
 } ORDER BY ?a ?property ?b"""
-TOP, COLUMN_GAP, NODE_H, ROW_GAP, Q_H, WIDTH = 8, 70, 40, 10, 56, 1000
+TOP, COLUMN_GAP, NODE_H, ROW_GAP, Q_H, WIDTH = 8, 60, 34, 5, 52, 1000
 
 
 @dataclass
