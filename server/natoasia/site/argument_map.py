@@ -95,7 +95,7 @@ def draw(questions: list[dict], select) -> Drawing:
     gives them): a column per question, an answer drawn once, in the first column that lists it."""
     if not questions:
         return Drawing([], [], height=0)
-    column = (WIDTH - COLUMN_GAP * (len(questions) - 1)) / len(questions)
+    column = (WIDTH - COLUMN_GAP * len(questions)) / len(questions)  # a gap after each column for its edges
     nodes: dict[str, MapNode] = {}
     bottom = 0.0
     for index, q in enumerate(questions):
