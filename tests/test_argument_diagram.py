@@ -108,3 +108,22 @@ def test_the_voice_proposal_shows_its_purpose_and_modality_in_words_on_its_page(
 @pytest.mark.parametrize("path", ["/id/country/japan", "/id/sentence/s001"])
 def test_a_node_outside_the_argument_has_no_diagram(client, path):
     assert 'class="argument-diagram"' not in client.get(path).get_data(as_text=True)
+
+
+def test_the_voice_proposal_shows_the_reasons_of_the_proposal_it_makes_concrete(app, store, client):
+    """s099's "voice" proposal makes s098's proposal concrete (``nat:elaborates``); the graph gives s098 its reasons
+    (s097's "since", s096) and the diagram draws them one level further, said in words, in the drawing and the list."""
+    select = selecting(store)
+    with app.app_context():
+        d = build(select, VOICE, read_relations(select))
+    concrete = [s for s in d.out if s.kind == "rephrase" and s.inherited]
+    assert concrete and concrete[0].other.iri.endswith("/open-decision-making-bodies")
+    reasons = {r.other.sentence.rsplit("/", 1)[-1] for r in concrete[0].inherited}
+    assert "s097" in reasons and VOICE not in {r.other.iri for r in concrete[0].inherited}
+    html = client.get("/id/proposal/special-high-level-arenas").get_data(as_text=True)
+    section = html.split('<section class="argument-diagram"', 1)[1].split("</section>", 1)[0]
+    drawing, listed = section.split("</svg>", 1)
+    words = "Reasons for the proposal it makes concrete"
+    assert words in drawing and words in listed
+    s097 = re.search(r"<a href=\"(/id/[^\"]+)\">[^<]*</a> \(<a href=\"/article#s097\"", listed)
+    assert s097 and f'href="{s097.group(1)}"' in drawing.split(words, 1)[1]

@@ -61,6 +61,7 @@ SUPPORTS = PREFIXES + """SELECT ?support ?direction ?node (MIN(?nodeLabel) AS ?l
 SHOWN = 6
 WIDTH, GAP, STEP_H, LINE_H, PAD = 760, 34, 30, 16, 8
 FOCUS_W = 380
+HEADING_H = 26  # the line naming the reasons drawn one level further
 
 
 @dataclass
@@ -92,7 +93,8 @@ class Node:
 @dataclass
 class Step:
     """An S-node between the node and another: its AIF kind, its words, the other node, and whether it leads into
-    the node (``into``) or out of it; ``link`` is the support link's own page, ``cue`` the sentence drawing it."""
+    the node (``into``) or out of it; ``link`` is the support link's own page, ``cue`` the sentence drawing it and
+    ``cue_words`` its words (shown as a quotation, never as the page's own words)."""
 
     kind: str
     words: str
@@ -101,6 +103,11 @@ class Step:
     label: str = ""
     link: str = ""
     cue: str = ""
+    cue_words: str = ""
+    subject: bool = False
+    #: For a rephrase out of the node: the reasons and evidence of the node it makes concrete, and their heading.
+    inherited: list[Step] = field(default_factory=list)
+    inherited_words: str = ""
     x: float = 0
     y: float = 0
     w: float = 0
@@ -132,8 +139,16 @@ class Diagram:
         return self.into[:SHOWN] + self.out[:SHOWN]
 
     @property
+    def further(self) -> list[tuple[Step, Step]]:
+        """(the rephrase step, one reason of the node it makes concrete) drawn one level below that node."""
+        return [(step, reason) for step in self.out[:SHOWN] for reason in step.inherited][:SHOWN]
+
+    @property
     def hidden(self) -> int:
-        return len(self.steps) - len(self.drawn)
+        inherited = sum(len(step.inherited) for step in self.out[:SHOWN])
+        return len(self.steps) - len(self.drawn) + inherited - len(self.further)
+
+    further_y: float = 0
 
 
 def diagram(select, iri: str) -> Diagram | None:
@@ -143,28 +158,19 @@ def diagram(select, iri: str) -> Diagram | None:
 
 
 def build(select, iri: str, known: dict[str, Relation]) -> Diagram | None:
-    """The argument around ``iri`` with the relations ``known`` (by IRI), laid out; ``None`` without steps."""
-    steps = []
-    if known:
-        properties = " ".join(f"<{p}>" for p in sorted(known))
-        for row in select(LINKS % {"node": iri, "properties": properties}):
-            relation = known[row["property"]]
-            subject = row["direction"] == "out"  # the node is the relation's subject
-            into = relation.object_upstream == subject
-            steps.append(Step(relation.kind, relation.forward if subject else relation.backward,
-                              _node(row), into, label=relation.forward))
-    for row in select(SUPPORTS % {"node": iri}):
-        into = row["direction"] == "in"
-        if row.get("inference") == "true":
-            words = "the modeller's inference"
-        elif row.get("cueWords"):
-            words = f"as the article says: “{row['cueWords']}”"
-        else:
-            words = "as the article says"
-        steps.append(Step("inference", ("evidence, " if into else "is evidence for, ") + words, _node(row), into,
-                          label="evidence, " + words, link=local(row["support"]), cue=row.get("cueSentence", "")))
+    """The argument around ``iri`` with the relations ``known`` (by IRI), laid out; ``None`` without steps. A
+    node that makes another concrete (a rephrase, AIF's MA-node: ``nat:elaborates``) is shown with the reasons and
+    evidence of the node it makes concrete as well, one level further: the graph puts them where the article
+    gives them (s097's "since" bears on s098's proposal, not on s099's), and a reader of s099 needs them."""
+    steps = _steps(select, iri, known)
     if not steps:
         return None
+    for step in steps:
+        if step.kind == "rephrase" and step.subject and not step.into:
+            direct = {s.other.iri for s in steps} | {iri}
+            step.inherited = [s for s in _steps(select, step.other.iri, known)
+                              if s.into and s.kind == "inference" and s.other.iri not in direct]
+            step.inherited_words = f"reasons for the {step.other.kind or 'statement'} it {step.words}"
     rows = select(FOCUS % {"node": iri})
     first = rows[0] if rows else {}
     sentences = sorted({r["sentence"] for r in rows if r.get("sentence")})
@@ -173,11 +179,35 @@ def build(select, iri: str, known: dict[str, Relation]) -> Diagram | None:
                  sentences[0] if sentences else "")
     modality = next((modality_words(r["modality"]) for r in rows if r.get("modality")), "")
     says = sorted({r["content"] for r in rows if r.get("content")})
-    order = {"inference": 0, "conflict": 1, "preference": 2, "rephrase": 3, "link": 4}
-    steps.sort(key=lambda s: (order.get(s.kind, 5), s.other.sentence, s.other.label))
     result = Diagram(focus, modality, says, [s for s in steps if s.into], [s for s in steps if not s.into])
     layout(result)
     return result
+
+
+def _steps(select, iri: str, known: dict[str, Relation]) -> list[Step]:
+    """The steps around ``iri``: its argument relations and support links, in the order they are drawn."""
+    steps = []
+    if known:
+        properties = " ".join(f"<{p}>" for p in sorted(known))
+        for row in select(LINKS % {"node": iri, "properties": properties}):
+            relation = known[row["property"]]
+            subject = row["direction"] == "out"  # the node is the relation's subject
+            into = relation.object_upstream == subject
+            steps.append(Step(relation.kind, relation.forward if subject else relation.backward,
+                              _node(row), into, label=relation.forward, subject=subject))
+    for row in select(SUPPORTS % {"node": iri}):
+        into = row["direction"] == "in"
+        said = row.get("cueWords", "")
+        if row.get("inference") == "true":
+            words = "the modeller's inference"
+        else:
+            words = "as the article says"
+        steps.append(Step("inference", ("evidence, " if into else "is evidence for, ") + words, _node(row), into,
+                          label=f"evidence: “{said}”" if said else "evidence, " + words, link=local(row["support"]),
+                          cue=row.get("cueSentence", ""), cue_words=said))
+    order = {"inference": 0, "conflict": 1, "preference": 2, "rephrase": 3, "link": 4}
+    steps.sort(key=lambda s: (order.get(s.kind, 5), s.other.sentence, s.other.label))
+    return steps
 
 
 def _node(row: dict) -> Node:
@@ -197,6 +227,9 @@ def layout(d: Diagram) -> None:
     y += d.focus.h + GAP
     if d.out:
         y = _row(d.out[:SHOWN], y, nodes_first=False)
+    if d.further:
+        d.further_y = y
+        y = _row([reason for _, reason in d.further], y + HEADING_H, nodes_first=False)
     d.height = y
 
 
