@@ -7,8 +7,9 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass, field
 
-from natoasia import ONTOLOGY_NS
+from natoasia import FACTS_GRAPH, ONTOLOGY_NS
 from natoasia.site.argument_relations import relations
+from natoasia.site.links import local
 
 PREFIXES = f"""PREFIX nat: <{ONTOLOGY_NS}>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -20,9 +21,18 @@ EDGES = PREFIXES + """SELECT DISTINCT ?a ?property ?b WHERE {
   OPTIONAL { ?oa nat:hasContent ?a0 } BIND(COALESCE(?oa, ?a0) AS ?a)
   OPTIONAL { ?ob nat:hasContent ?b0 } BIND(COALESCE(?ob, ?b0) AS ?b)
   FILTER(?a != ?b)
-  FILTER EXISTS { ?a nat:answers ?q1 } FILTER EXISTS { ?b nat:answers ?q2 }
+  FILTER(EXISTS { ?a nat:answers ?q1 } || EXISTS { ?b nat:answers ?q2 })
 } ORDER BY ?a ?property ?b"""
-TOP, COLUMN_GAP, NODE_H, ROW_GAP, Q_H, WIDTH = 8, 60, 34, 5, 52, 1000
+#: The label and kind of the linked nodes that answer no question drawn (``further`` nodes).
+NAMES = PREFIXES + f"""SELECT ?node (MIN(?name) AS ?label) (MIN(?kindName) AS ?kind) WHERE {{
+  VALUES ?node {{ %s }}
+  OPTIONAL {{ ?node rdfs:label ?name }}
+  OPTIONAL {{ GRAPH <{FACTS_GRAPH}> {{ ?node a ?class }} ?class rdfs:label ?kindName }}
+}} GROUP BY ?node"""
+TOP, COLUMN_GAP, NODE_H, ROW_GAP, Q_H, WIDTH = 8, 60, 34, 4, 52, 1000
+#: The drawing's height at most (SVG units, pixels at 1200 px wide), so that the whole map's page stays within
+#: three screens of 900 px: linked nodes that answer no drawn question are drawn only where they fit below it.
+MAX_HEIGHT = 1100
 
 
 @dataclass
@@ -40,6 +50,7 @@ class MapNode:
     h: float = NODE_H
     lines: list[str] = field(default_factory=list)
     near: set[str] = field(default_factory=set)
+    further: bool = False  # linked to an answer, answering no question drawn
 
     @property
     def degree(self) -> int:
@@ -69,17 +80,21 @@ class Drawing:
     edges: list[MapEdge]
     width: int = WIDTH
     height: float = 0
+    #: Linked nodes answering no question drawn: how many are drawn, and how many did not fit (listed only).
+    further: int = 0
+    not_drawn: list[MapNode] = field(default_factory=list)
+    further_x: float | None = None  # the column of further nodes beside a single question, if there is one
 
 
 def edges_between(select, iris: set[str]) -> list[tuple[str, str, str, str]]:
-    """(source, target, kind, words) for every argument relation and support link between two of ``iris``: the
-    source is the premise, attacker, preferred or rephrasing node (AIF's direction)."""
+    """(source, target, kind, words) for every argument relation and support link with at least one end among
+    ``iris``: the source is the premise, attacker, preferred or rephrasing node (AIF's direction)."""
     known = relations(select)
     values = " ".join(f"<{p}>" for p in sorted(known))
     found = []
     for row in select(EDGES % values):
         a, b = row["a"], row["b"]
-        if a not in iris or b not in iris:
+        if a not in iris and b not in iris:
             continue
         if row["property"] == ONTOLOGY_NS + "Support":
             found.append((b, a, "inference", "evidence"))
@@ -92,12 +107,15 @@ def edges_between(select, iris: set[str]) -> list[tuple[str, str, str, str]]:
 
 def draw(questions: list[dict], select) -> Drawing:
     """The drawing of ``questions`` (each with its ``answers``, as :func:`natoasia.site.argument.argument_map`
-    gives them): a column per question, an answer drawn once, in the first column that lists it."""
+    gives them): a column per question, an answer drawn once, in the first column that lists it; then the nodes
+    linked to an answer that answer no question drawn, below the answers of a column with room (beside the only
+    question, in a column of their own), as long as the drawing stays within :data:`MAX_HEIGHT`."""
     if not questions:
         return Drawing([], [], height=0)
-    column = (WIDTH - COLUMN_GAP * len(questions)) / len(questions)  # a gap after each column for its edges
+    slots = len(questions) + (1 if len(questions) == 1 else 0)  # one question: a second column for its neighbours
+    column = (WIDTH - COLUMN_GAP * slots) / slots  # a gap after each column for its edges
     nodes: dict[str, MapNode] = {}
-    bottom = 0.0
+    bottoms: list[float] = []
     for index, q in enumerate(questions):
         x = index * (column + COLUMN_GAP)
         qnode = nodes[q["iri"]] = MapNode(f"m{len(nodes)}", q["href"], q["label"], q["kind"], True, x, TOP,
@@ -112,15 +130,63 @@ def draw(questions: list[dict], select) -> Drawing:
                 y += NODE_H + ROW_GAP
             node.near.add(qnode.id)
             qnode.near.add(node.id)
-        bottom = max(bottom, y)
+        bottoms.append(y)
+    answers = {iri for iri, node in nodes.items() if not node.question}
+    found = edges_between(select, answers)
+    drawing = Drawing([], [])
+    if slots > len(questions):
+        drawing.further_x = len(questions) * (column + COLUMN_GAP)
+        bottoms.append(TOP + Q_H + ROW_GAP * 2)
+    _place_further(select, found, nodes, bottoms, column, drawing)
     edges = []
-    for source, target, kind, words in edges_between(select, set(nodes)):
+    for source, target, kind, words in found:
+        if source not in nodes or target not in nodes:
+            continue
         edge = MapEdge(f"e{len(edges)}", nodes[source], nodes[target], kind, words)
         _route(edge)
         edges.append(edge)
         edge.source.near |= {edge.target.id, edge.id}
         edge.target.near |= {edge.source.id, edge.id}
-    return Drawing(list(nodes.values()), edges, height=bottom + TOP)
+    drawing.nodes, drawing.edges = list(nodes.values()), edges
+    drawing.height = max(bottoms) + TOP
+    return drawing
+
+
+def _place_further(select, found, nodes: dict[str, MapNode], bottoms: list[float], column: float,
+                   drawing: Drawing) -> None:
+    """Place the nodes linked to an answer that answer no question drawn: the most linked first, each in the column
+    of its first drawn neighbour when it has room, else in the column with the most room, else not at all."""
+    links: dict[str, set[str]] = {}
+    for source, target, _, _ in found:
+        for one, other in ((source, target), (target, source)):
+            if one not in nodes and other in nodes:
+                links.setdefault(one, set()).add(other)
+    if not links:
+        return
+    names = {row["node"]: row for row in select(NAMES % " ".join(f"<{iri}>" for iri in sorted(links)))}
+    order = sorted(links, key=lambda iri: (-len(links[iri]), names.get(iri, {}).get("label", iri)))
+    limit = max(MAX_HEIGHT - TOP, max(bottoms))
+    step = NODE_H + ROW_GAP
+    for iri in order:
+        if drawing.further_x is not None:
+            slot = len(bottoms) - 1
+        else:
+            near = min(links[iri], key=lambda other: nodes[other].x)
+            slot = round(nodes[near].x / (column + COLUMN_GAP))
+            if bottoms[slot] + step > limit:
+                slot = min(range(len(bottoms)), key=lambda k: bottoms[k])
+        row = names.get(iri, {})
+        label = row.get("label") or iri.rsplit("/", 1)[-1]
+        node = MapNode(f"m{len(nodes)}", local(iri), label, row.get("kind") or "statement", False,
+                       slot * (column + COLUMN_GAP), bottoms[slot], column, NODE_H, _wrap(label, column, 2),
+                       further=True)
+        if bottoms[slot] + step > limit:
+            drawing.not_drawn.append(node)
+            continue
+        nodes[iri] = node
+        bottoms[slot] += step
+        drawing.further += 1
+    drawing.not_drawn.sort(key=lambda n: n.label.casefold())
 
 
 def _route(edge: MapEdge) -> None:
@@ -141,7 +207,7 @@ def _route(edge: MapEdge) -> None:
 
 
 def _wrap(text: str, width: float, most: int) -> list[str]:
-    chars = max(8, int((width - 16) / 6.3))
+    chars = max(8, int((width - 16) / 7.0))  # 13 px type: about 7 px a character, wide letters included
     lines = textwrap.wrap(text, chars) or [""]
     if len(lines) > most:
         lines = lines[:most]
