@@ -8,6 +8,7 @@ read from the support link nodes (``nat:Support``), never from the derived ``nat
 
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass, field
 
@@ -59,7 +60,7 @@ SUPPORTS = PREFIXES + """SELECT ?support ?direction ?node (MIN(?nodeLabel) AS ?l
 
 #: At most this many steps are drawn on each side of the node; the list below the drawing has them all.
 SHOWN = 6
-WIDTH, GAP, STEP_H, LINE_H, PAD = 760, 34, 30, 16, 8
+WIDTH, GAP, STEP_H, LINE_H, PAD = 760, 26, 30, 16, 6
 FOCUS_W = 380
 HEADING_H = 26  # the line naming the reasons drawn one level further
 
@@ -83,11 +84,21 @@ class Node:
 
     @property
     def h(self) -> float:
-        return len(self.lines) * LINE_H + 2 * PAD + LINE_H * 2
+        # the kind and the sentence share the first line where the box is wide enough, else the sentence has its own
+        return len(self.lines) * LINE_H + 2 * PAD + LINE_H * (1 if self.wide else 2)
+
+    @property
+    def wide(self) -> bool:
+        return self.w >= 200
 
     @property
     def sentence_id(self) -> str:
         return self.sentence.rsplit("/", 1)[-1] if self.sentence else ""
+
+    @property
+    def sentence_words(self) -> str:
+        """The sentence as the box names it: "sentence 110", or "s110" where the box is narrow."""
+        return f"sentence {int(self.sentence_id[1:])}" if self.wide else self.sentence_id
 
 
 @dataclass
@@ -239,9 +250,10 @@ def _row(steps: list[Step], y: float, nodes_first: bool) -> float:
         step.other.w = slot - 12
         step.other.x = index * slot + 6
         step.other.lines = _wrap(step.other.label, step.other.w, 3)
-        step.w = min(slot - 16, 24 + 6.4 * len(step.label))
+        step.w = min(slot - 16, 24 + 7.0 * len(step.label))
         step.x = index * slot + (slot - step.w) / 2
-        step.short = _wrap(step.label, step.w, 1)[0]
+        fits = len(step.label) <= (step.w - 16) / 7.0
+        step.short = _wrap(step.label if fits else re.split(r"[:,]", step.label)[0], step.w, 1)[0]
     tallest = max(step.other.h for step in steps)
     for step in steps:
         if nodes_first:
@@ -255,7 +267,7 @@ def _row(steps: list[Step], y: float, nodes_first: bool) -> float:
 
 def _wrap(text: str, width: float, most: int) -> list[str]:
     """``text`` in at most ``most`` lines that fit ``width`` pixels (13 px type), the last one cut with "…"."""
-    chars = max(8, int((width - 2 * PAD) / 6.8))
+    chars = max(8, int((width - 16) / 7.0))
     lines = textwrap.wrap(text, chars) or [""]
     if len(lines) > most:
         lines = lines[:most]

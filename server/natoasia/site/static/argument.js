@@ -2,6 +2,10 @@
 // bright and says what it is below the drawing; the arrow keys move between nodes; Escape clears.
 (function () {
   "use strict";
+  // A node's page: where the drawing is shown, its list starts closed (the page stays short); open otherwise.
+  const figure = document.querySelector(".diagram-figure");
+  const block = document.querySelector(".argument-list-block");
+  if (figure && block && getComputedStyle(figure).display !== "none") block.open = false;
   const svg = document.querySelector(".map-svg");
   if (!svg) return;
   const details = document.getElementById("map-details");
