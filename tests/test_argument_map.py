@@ -112,3 +112,36 @@ def test_a_section_shows_the_answers_stated_in_it(client, store):
 def test_an_unknown_section_is_refused_with_a_message(client, value):
     response = client.get(f"/argument?section={value}")
     assert response.status_code == 400 and "section must be a whole number from 1 to" in response.get_data(as_text=True)
+
+
+def further_drawn(html: str) -> set[str]:
+    """The nodes the graph draws as linked to an answer without being one (a dashed box)."""
+    return set(re.findall(r'<a class="map-node inode further" href="([^"]+)"', html))
+
+
+def not_drawn(html: str) -> set[str]:
+    block = re.search(r'<details class="more map-not-drawn">.*?</details>', html, re.S)
+    return set(re.findall(r'<a href="([^"]+)">', block.group(0))) if block else set()
+
+
+def test_the_graph_draws_the_linked_statements_that_answer_no_question_or_says_how_many_it_leaves_out(client, store):
+    """Every node linked (an argument relation or a support link) to an answer that answers no research question
+    is either drawn in the graph or named as not drawn, and each is drawn where the length budget allows: question 1
+    has room for all its neighbours; the whole map not for all, and says how many it leaves out."""
+    outside = {local(str(row["n"].value)) for row in run_query(store, PREFIXES + """SELECT DISTINCT ?n WHERE {
+        ?a nat:answers ?q .
+        { ?link a nat:Support ; nat:evidence ?n0 ; nat:supported ?a } UNION { ?link a nat:Support ; nat:evidence ?a ;
+          nat:supported ?n0 } UNION { ?a nat:hasReason|nat:hasPurpose|nat:conflictsWith|nat:elaborates ?n0 }
+        UNION { ?n0 nat:hasReason|nat:hasPurpose|nat:conflictsWith|nat:elaborates ?a }
+        OPTIONAL { ?owner nat:hasContent ?n0 } BIND(COALESCE(?owner, ?n0) AS ?n)
+        FILTER NOT EXISTS { ?n nat:answers ?any } }""")}
+    assert outside
+    whole = client.get("/argument").get_data(as_text=True)
+    drawn, left = further_drawn(whole), not_drawn(whole)
+    assert drawn and not drawn & left and outside <= drawn | left
+    if left:
+        assert f"{len(left)} further linked statements, not drawn" in whole
+    height = int(re.search(r'class="map-svg" viewBox="0 0 \d+ (\d+)"', whole).group(1))
+    assert height <= 1100
+    first = client.get("/argument?question=1").get_data(as_text=True)
+    assert further_drawn(first) and not not_drawn(first) and "map-not-drawn" not in first

@@ -10,8 +10,6 @@ from html import unescape
 
 import pyoxigraph as ox
 import pytest
-from flask import render_template
-from jinja2 import TemplateNotFound
 
 from natoasia import ID_NS, ONTOLOGY_NS
 from natoasia.namespaces import PREFIXES
@@ -35,11 +33,14 @@ def page(client, path: str) -> str:
 
 def visible_text(html: str, quotes: bool = True) -> str:
     """What a reader sees: no markup, no code blocks (the IRI is shown there on purpose), entities decoded; without
-    the article's own words when ``quotes`` is false."""
+    the article's own words when ``quotes`` is false — its sentences (``<blockquote>``, and ``<pre>`` for a quote
+    exactly as extracted) and the words it is quoted in (``<q>``, or between “ and ” where markup cannot mark them,
+    as in an SVG title)."""
     html = re.sub(r"<(code|script|style)\b.*?</\1>", " ", html, flags=re.S)
     if not quotes:
-        html = re.sub(r"<blockquote\b.*?</blockquote>", " ", html, flags=re.S)
-    return unescape(re.sub(r"<[^>]+>", " ", html))
+        html = re.sub(r"<(blockquote|pre|q)\b.*?</\1>", " ", html, flags=re.S)
+    text = unescape(re.sub(r"<[^>]+>", " ", html))
+    return text if quotes else re.sub(r"“[^”]*”", " ", text)
 
 
 def group(html: str, key: str) -> str:
@@ -89,10 +90,21 @@ def test_the_largest_pages_keep_within_the_budget(every_page):
 
 
 def test_role_phrases_read_as_english_on_every_page(every_page):
-    """No "(X as has purpose)" or "(X as elaborates)": a role reads "with X as its purpose", "elaborates this …"."""
+    """No "(X as has purpose)" or "(X as elaborates)": a role reads "with X as its purpose", "elaborates this …".
+    The article's own words may say "as has been shown": they are shown as a quotation, and skipped here."""
     bad = {path: m.group(0) for path, html in every_page.items()
            if (m := re.search(r"\bas (has|elaborates|supports|concerns|answers)\b", visible_text(html, quotes=False)))}
     assert bad == {}
+
+
+def test_a_cues_words_are_shown_as_a_quotation(client):
+    """The words of the article that draw a support link ("as has been shown in this chapter", s089) read as a
+    quotation on the link's page, on the pages pointing to it and in the argument diagram, not as the page's words."""
+    for path in ("/id/support/intensive-network--nato-japan", "/id/relationship/nato-japan",
+                 "/id/claim/nato-intensive-network-asia-pacific"):
+        html = page(client, path)
+        assert "<q>as has been shown in this chapter</q>" in html, path
+        assert "as has been shown" not in visible_text(html, quotes=False), path
 
 
 def test_one_type_line_names_the_most_specific_class_in_words(client):
@@ -112,14 +124,24 @@ def test_one_type_line_names_the_most_specific_class_in_words(client):
         "A contribution kind"
 
 
-def test_the_summary_is_generated_from_the_facts(client):
-    html = page(client, "/id/country/singapore")
-    summary = visible_text(re.search(r'<section class="summary".*?</section>', html, re.S).group(0))
+def summary_of(client, path: str) -> str:
+    return visible_text(re.search(r'<section class="summary".*?</section>', page(client, path), re.S).group(0))
+
+
+def test_the_summary_is_generated_from_the_facts(client, store):
+    """One sentence per fact, filled from its parts; a kind with more facts than a summary tells one by one is
+    counted, with whom (Singapore has three relationships with NATO since issue 19's data: s085, s086, s087)."""
+    summary = summary_of(client, "/id/country/singapore")
     assert "Singapore is a state in Asia-Pacific and Asia." in summary
-    assert "NATO and Singapore: official relationship (formal), begun recently, announced at NATO Bucharest " \
-           "Summit 2008" in summary
+    relationships = {str(row["r"].value) for row in run_query(store, f"""SELECT DISTINCT ?r WHERE {{
+        ?r a <{NAT}Relationship> ; ?p <{ID_NS}country/singapore> }}""")}
+    count = {2: "Two", 3: "Three", 4: "Four", 5: "Five"}[len(relationships)]
+    assert f"{count} relationships involve Singapore, with NATO." in summary
     assert "Singapore contributed a very small contingent of troops in Afghanistan." in summary
     assert "The article counts Singapore among the Asia-Pacific countries." in summary
+    # a relationship's own page says it in one sentence, every part filled from the graph
+    assert "NATO and Singapore: official relationship (formal), begun recently, announced at NATO Bucharest " \
+           "Summit 2008; status: established." in summary_of(client, "/id/relationship/nato-singapore")
 
 
 def test_the_summary_says_only_what_the_graph_holds(client):
@@ -228,9 +250,14 @@ def test_an_assessment_shows_what_it_says_inline_and_its_content_once(client):
 
 
 def test_the_facts_that_support_a_claim_are_listed_in_its_argument(client):
-    argument = group(page(client, "/id/claim/nato-global-security-forum"), "argument")
-    assert 'href="/id/relationship/nato-global-security-forum"' in argument
-    assert "supports this claim" in visible_text(argument)
+    """The evidence for a claim (a ``nat:Support`` link node since issue 19) is listed in its argument: the
+    diagram's list at the top of the page names the fact as evidence, with the link's own page."""
+    html = page(client, "/id/claim/nato-global-security-forum")
+    argument = re.search(r'<ul class="argument-list">.*</ul>', html, re.S).group(0)
+    item = re.search(r'<li class="step-item step-inference">.*?</li>', argument, re.S).group(0)
+    assert 'href="/id/relationship/nato-global-security-forum"' in item
+    assert visible_text(item).strip().startswith("evidence, as the article says")
+    assert 'href="/id/support/security-forum--nato-global-security-forum"' in item
 
 
 def test_a_shared_content_node_names_every_judgement_it_is_part_of(client):
@@ -247,16 +274,14 @@ def test_a_content_node_pointing_here_is_listed_under_what_it_is_the_content_of(
     assert "Japan as acting party in what it says" in visible_text(claims)
 
 
-def test_the_argument_diagram_has_its_place_at_the_top_of_the_page(app):
-    """The view passes ``argument=None``; the template includes the diagram's partial where one is given."""
-    with app.test_request_context("/"):
-        triples = list(ox.parse(app.extensions["natoasia"].describe(f"{ID_NS}claim/nato-global-security-forum",
-                                                                    "application/n-triples").body,
-                                format=ox.RdfFormat.N_TRIPLES))
-        model = Describer(triples, lambda iri: "/" + iri[len(ID_NS) - 3:]).page(f"{ID_NS}claim/nato-global-security-forum")
-        with pytest.raises(TemplateNotFound, match="_argument_diagram.html"):
-            render_template("resource.html", page=model, references={}, visible=3, argument={"nodes": []},
-                            open_groups=set(), single=False, query="", path="/id/claim/x")
+def test_the_argument_diagram_has_its_place_at_the_top_of_the_page(client):
+    """A claim's page shows its argument diagram right below its heading, before the summary and the statements;
+    a country's page, which takes part in no argument relation, has none."""
+    claim = page(client, "/id/claim/nato-global-security-forum")
+    head, diagram = claim.index('<div class="resource-head">'), claim.index('<section class="argument-diagram"')
+    assert head < diagram < claim.index('<section class="summary"') < claim.index('<section class="group"')
+    assert claim.count('<section class="argument-diagram"') == 1
+    assert 'class="argument-diagram"' not in page(client, "/id/country/japan")
 
 
 def test_a_group_the_page_does_not_know_is_a_400_in_words(client):

@@ -28,7 +28,7 @@ PARAMETERS = {
     "/sparql": ["query", "update", "default-graph-uri", "named-graph-uri", "format", "timeout", "using-graph-uri"],
     "/search": ["q", "limit", "offset", "format"],
     "/browse": ["kind", "actor", "framework", "year", "section", "page"],
-    "/argument": ["section"],
+    "/argument": ["section", "question", "actor"],
     "/query": ["query"],
 }
 #: Values that have broken a parser somewhere: Unicode and fullwidth digits, signs, exponents, spaces,

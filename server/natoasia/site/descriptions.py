@@ -118,6 +118,10 @@ class Describer:
             return outside(iri, self.label(iri) if known else None)
         return Value("an unnamed node")
 
+    def quoted(self, p: str, value: Value) -> Value:
+        """``value`` marked as a quotation when ``p`` holds the article's own words (a cue's words)."""
+        return Value(value.text, quote=True) if p in self.vocabulary.verbatim and not value.href else value
+
     def sources(self, iri: str, *predicates: str) -> list[str]:
         """The sentences a node cites, in the article's order."""
         return sorted({s.value for p in predicates or (DERIVED_FROM,) for s in self.out.get(iri, {}).get(p, [])})
@@ -142,7 +146,7 @@ class Describer:
                 continue
             values = [o for o in objects if not self.hidden(s, p, o) and o.value not in skip]
             if values:
-                texts = sorted((self.value(o, s) for o in values), key=lambda v: v.text.lower())
+                texts = sorted((self.quoted(p, self.value(o, s)) for o in values), key=lambda v: v.text.lower())
                 rows.append((g.reader_label(self.vocabulary.label(p)), texts))
         return sorted(rows, key=lambda r: r[0])
 
@@ -239,7 +243,8 @@ class Describer:
                     continue
                 kind = self._own_group(p, node, background)
                 label = g.reader_label(self.vocabulary.label(p))
-                texts = sorted((self._same(o, iri) if p in SAME_AS else self.value(o, iri) for o in values),
+                texts = sorted((self._same(o, iri) if p in SAME_AS else self.quoted(p, self.value(o, iri))
+                                for o in values),
                                key=lambda v: v.text.lower())
                 note = BACKGROUND_NOTE if background else ""
                 rows[kind].append(Row(label, texts, note=note, order=(-2, label, background)))

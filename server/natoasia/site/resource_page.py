@@ -12,7 +12,8 @@ from flask import Response, current_app, render_template
 
 from natoasia.site.descriptions import MAX_ROWS, PARAGRAPH, RDF_VALUE, SENTENCE_ID, Describer, Page
 from natoasia.site.groups import IDENTITY, ORDER, STATEMENTS
-from natoasia.site.links import local
+from natoasia.site.argument_diagram import diagram
+from natoasia.site.links import engine, local
 from natoasia.site.summaries import summarise
 from natoasia.site.values import sentence_number
 
@@ -63,7 +64,7 @@ def _draw(iri: str, path: str, body: bytes, key: str | None) -> tuple[int, str]:
     else:
         page.summary = summarise(describer, page)
     references = _references(describer, page)
-    return 200, render_template("resource.html", page=page, references=references, visible=VISIBLE, argument=None,
+    return 200, render_template("resource.html", page=page, references=references, visible=VISIBLE, argument=None if key else diagram(engine().select, iri),
                                 visible_quotes=VISIBLE_QUOTES, open_groups=OPEN_GROUPS, single=key is not None, query=f"DESCRIBE <{iri}>", path=path)
 
 

@@ -25,11 +25,12 @@ SITES = {
 @dataclass(frozen=True)
 class Value:
     """One value on a page: text, where it links to (a path on this server, or an outside address), and
-    whether that address leads off this site."""
+    whether that address leads off this site; ``quote`` for the article's own words (shown as a quotation)."""
 
     text: str
     href: str | None = None
     external: bool = False
+    quote: bool = False
 
 
 def literal_text(literal: ox.Literal) -> str:

@@ -48,11 +48,12 @@ STANDARD_LABELS = {
 
 TERMS = f"""PREFIX owl: <{OWL}>
 PREFIX rdfs: <{RDFS}>
-SELECT ?term ?kind ?label WHERE {{
+SELECT ?term ?kind ?label ?definition WHERE {{
   VALUES ?kind {{ owl:Class owl:ObjectProperty owl:DatatypeProperty }}
   ?term a ?kind .
   FILTER(isIRI(?term))
   OPTIONAL {{ ?term rdfs:label ?label FILTER(LANG(?label) = "en" || LANG(?label) = "") }}
+  OPTIONAL {{ ?term <http://www.w3.org/2004/02/skos/core#definition> ?definition }}
 }}"""
 AXIOMS = f"""PREFIX owl: <{OWL}>
 PREFIX rdfs: <{RDFS}>
@@ -78,6 +79,9 @@ class Vocabulary:
     inverses: set[str] = field(default_factory=set)
     #: Shortcuts derived by a property chain (``nat:hasPartner``), and the inverses of such shortcuts.
     shortcuts: set[str] = field(default_factory=set)
+    #: Datatype properties whose values are the article's own words ("verbatim" in their definition): shown as
+    #: quotations, never read as the page's own words.
+    verbatim: set[str] = field(default_factory=set)
     _memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def _remember(self, key: tuple, compute):
@@ -156,6 +160,8 @@ def read_vocabulary(select) -> Vocabulary:
             vocabulary.classes.add(term)
         elif kind == OWL + "DatatypeProperty":
             vocabulary.datatype_properties.add(term)
+            if "verbatim" in row.get("definition", ""):
+                vocabulary.verbatim.add(term)
     chains, pairs = set(), []
     for row in select(AXIOMS):
         term, axiom, value = row["term"], row["axiom"], row.get("value", "")
