@@ -8,6 +8,7 @@ import contextlib
 import socket
 import threading
 import time
+import weakref
 
 from natoasia.service.front import Front
 
@@ -60,9 +61,16 @@ def connect(port: int, source: str = "127.0.0.1", timeout: float = 10) -> socket
     return sock
 
 
+#: Bytes a socket delivered past the end of the response read from it: the start of the next answer to
+#: pipelined requests (the server may send them all before the client reads any, and one ``recv`` then
+#: returns several), kept for the next :func:`read_response` on that socket.
+_unread: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def read_response(sock: socket.socket) -> tuple[int, dict, bytes]:
-    """One response: status, headers (lower-case names), body (by Content-Length, else to the end)."""
-    data = b""
+    """One response: status, headers (lower-case names), body (by Content-Length, else to the end). An
+    interim 100 is skipped; bytes past the response are left for the next call on ``sock``."""
+    data = _unread.pop(sock, b"")
     while b"\r\n\r\n" not in data:
         chunk = sock.recv(65536)
         if not chunk:
@@ -72,7 +80,8 @@ def read_response(sock: socket.socket) -> tuple[int, dict, bytes]:
     lines = head.decode("latin-1").split("\r\n")
     status = int(lines[0].split()[1])
     if status == 100:
-        return read_response_after(sock, rest)
+        _unread[sock] = rest
+        return read_response(sock)
     headers = {}
     for line in lines[1:]:
         name, _, value = line.partition(":")
@@ -84,24 +93,13 @@ def read_response(sock: socket.socket) -> tuple[int, dict, bytes]:
             if not chunk:
                 break
             rest += chunk
+        if rest[length:]:
+            _unread[sock] = rest[length:]
+        rest = rest[:length]
     else:
         while chunk := sock.recv(65536):
             rest += chunk
     return status, headers, rest
-
-
-def read_response_after(sock: socket.socket, rest: bytes) -> tuple[int, dict, bytes]:
-    """The final response after an interim one whose tail (``rest``) was read already."""
-    class Prefixed:
-        def __init__(self):
-            self.buffer = rest
-
-        def recv(self, size):
-            if self.buffer:
-                out, self.buffer = self.buffer, b""
-                return out
-            return sock.recv(size)
-    return read_response(Prefixed())  # type: ignore[arg-type]
 
 
 def get(port: int, path: str = "/", source: str = "127.0.0.1", timeout: float = 10) -> tuple[int, dict, bytes]:
