@@ -18,7 +18,8 @@ from natoasia.dataset.files import DUMPS, MANIFEST, SEARCH_INDEX, VOID_FILE
 from natoasia.dataset.search_index import write_index
 from natoasia.dataset.sources import SourceError, Sources, list_sources, load_sources
 from natoasia.namespaces import PREFIXES
-from natoasia.rdfio import _sort_key, canonical, serialize_quads, serialize_triples, sorted_triples, to_ox
+from natoasia.rdfio import (_sort_key, canonical, serialize_quads, serialize_triples, sorted_triples, to_ox,
+                           used_prefixes)
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 DUMPS_BASE = BASE + "dumps/"
@@ -80,9 +81,10 @@ def write_dataset(dataset: Dataset, out: Path, source_digest: str) -> dict:
              for name in sorted(keyed) for _key, t in sorted(keyed[name].items())]
     merged = {key: t for triples in keyed.values() for key, t in triples.items()}
     triples = [merged[key] for key in sorted(merged)]
+    prefixes = used_prefixes(triples)  # the quads' triples are the union's: the same prefixes
     files = {}
     for name, fmt, media_type, named in DUMPS:
-        data = serialize_quads(quads, fmt) if named else serialize_triples(triples, fmt)
+        data = serialize_quads(quads, fmt, prefixes) if named else serialize_triples(triples, fmt, prefixes)
         (out / name).write_bytes(data)
         files[name] = {"media_type": media_type, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
                        "triples": len(quads) if named else len(triples)}

@@ -41,8 +41,8 @@ def validate(root: Path | None = None, article: str | Path | None = None, source
     sources = sources or load_sources(root)
     graphs = {kind: sources.union(kind) for kind in SOURCE_DIRS}  # each once: unions cost more than checks
     findings = closed_namespace_findings(sources)
-    findings += undeclared_term_findings(sources)
-    findings += dangling_reference_findings(sources)
+    findings += undeclared_term_findings(sources, graphs["ontology"])
+    findings += dangling_reference_findings(sources, graphs)
     shacl, (inferred, consistency) = (_fast if fast else _reference)(graphs, sources)
     findings += shacl + consistency
     findings += quote_findings(graphs["graph"], find_article(article), sources)
