@@ -15,6 +15,7 @@ from rdflib.namespace import DCTERMS, VOID, XSD
 from natoasia import (BACKGROUND_GRAPH, BASE, DATASET_IRI, ENTAILMENTS_GRAPH, FACTS_GRAPH, ID_NS, ONTOLOGY_GRAPH,
                       __version__)
 from natoasia.dataset.files import DUMPS, MANIFEST, SEARCH_INDEX, VOID_FILE
+from natoasia.dataset.forked import Forked
 from natoasia.dataset.search_index import write_index
 from natoasia.dataset.sources import SourceError, Sources, list_sources, load_sources
 from natoasia.namespaces import PREFIXES
@@ -70,12 +71,16 @@ def _keyed(graph: Graph) -> dict:
 
 
 def write_dataset(dataset: Dataset, out: Path, source_digest: str) -> dict:
-    """Write every dump, ``void.ttl`` and ``manifest.json`` into ``out``; return the manifest.
+    """Write every dump, ``void.ttl``, the search index and ``manifest.json`` into ``out``; return the manifest.
 
     Each graph's triples are converted and ordered once; the union (each statement once, in the same
-    order as :func:`~natoasia.rdfio.sorted_triples` of the union graph) is merged from them.
+    order as :func:`~natoasia.rdfio.sorted_triples` of the union graph) is merged from them. The search
+    index is written by a forked child while this process writes the dumps. The manifest, which says
+    that ``out`` holds a build (:func:`is_current`), is removed first and written last, and every file is
+    written under a temporary name and renamed: a build interrupted midway is never taken for one.
     """
     out.mkdir(parents=True, exist_ok=True)
+    (out / MANIFEST).unlink(missing_ok=True)
     keyed = {name: _keyed(graph) for name, graph in dataset.graphs.items()}
     quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(name))
              for name in sorted(keyed) for _key, t in sorted(keyed[name].items())]
@@ -83,18 +88,26 @@ def write_dataset(dataset: Dataset, out: Path, source_digest: str) -> dict:
     triples = [merged[key] for key in sorted(merged)]
     prefixes = used_prefixes(triples)  # the quads' triples are the union's: the same prefixes
     files = {}
-    for name, fmt, media_type, named in DUMPS:
-        data = serialize_quads(quads, fmt, prefixes) if named else serialize_triples(triples, fmt, prefixes)
-        (out / name).write_bytes(data)
-        files[name] = {"media_type": media_type, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
-                       "triples": len(quads) if named else len(triples)}
-    void = void_description(dataset, triples, files)
-    (out / VOID_FILE).write_bytes(serialize_triples(sorted_triples(void), ox.RdfFormat.TURTLE))
-    write_index(out / SEARCH_INDEX, triples)
+    with Forked(write_index, out / SEARCH_INDEX, triples) as index:  # renames its file into place itself
+        for name, fmt, media_type, named in DUMPS:
+            data = serialize_quads(quads, fmt, prefixes) if named else serialize_triples(triples, fmt, prefixes)
+            _write(out / name, data)
+            files[name] = {"media_type": media_type, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+                           "triples": len(quads) if named else len(triples)}
+        void = void_description(dataset, triples, files)
+        _write(out / VOID_FILE, serialize_triples(sorted_triples(void), ox.RdfFormat.TURTLE))
+        index.result()
     manifest = {"version": __version__, "sources": source_digest, "files": files,
                 "graphs": {name: len(g) for name, g in sorted(dataset.graphs.items())}}
-    (out / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    _write(out / MANIFEST, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8"))
     return manifest
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write ``data`` under a temporary name, then rename it to ``path``: readers see all of it or none."""
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_bytes(data)
+    temporary.replace(path)
 
 
 def void_description(dataset: Dataset, union: list, files: dict) -> Graph:
@@ -217,9 +230,9 @@ def ensure_built(out: Path = DEFAULT_BUILD_DIR) -> Path:
     sources = load_sources()
     if not is_current(out, sources):
         try:
-            result = validate(sources=sources, fast=fast)
+            result = validate(sources=sources, fast=fast, parallel=True)
         except UnsupportedShape:  # a shape the fast engine cannot run (a fork's): pySHACL can
-            result = validate(sources=sources, fast=False)
+            result = validate(sources=sources, fast=False, parallel=True)
         if not result.conforms:
             violations = sum(f.severity == "Violation" for f in result.findings)
             raise SourceError(sources.root, f"the sources do not conform ({violations} violation(s)); "
