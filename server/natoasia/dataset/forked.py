@@ -12,7 +12,17 @@ import os
 import pickle
 import signal
 import threading
+import time
 from typing import Any, Callable
+
+#: CPU seconds that ran beside other CPU seconds so far in this process: for each child, the lesser of its
+#: CPU time and the parent's during the same stage (what two idle cores take off the critical path).
+_overlapped = [0.0]
+
+
+def overlapped_cpu() -> float:
+    """CPU seconds this process's forked stages have overlapped so far (see :class:`Forked`)."""
+    return _overlapped[0]
 
 
 class ChildLost(RuntimeError):
@@ -35,6 +45,9 @@ class Forked:
         self._pipe: int | None = None
         self._done = False
         self._outcome: tuple[bool, Any] | None = None
+        #: CPU seconds of the child, and of the parent between the fork and asking for the result.
+        self.child_cpu = self.parent_cpu = 0.0
+        self._started = 0.0
 
     def __enter__(self) -> "Forked":
         if not (self.fork and hasattr(os, "fork") and threading.active_count() == 1):
@@ -47,17 +60,21 @@ class Forked:
                 _run_child(self.function, self.args, write)
             os.close(write)
             self.pid, self._pipe = pid, read
+            self._started = time.process_time()
         return self
 
     def result(self) -> Any:
         """The function's return value; its exception is raised here, as if it had run in this process."""
         if self._outcome is not None:
             return self._outcome[1]
+        self.parent_cpu = time.process_time() - self._started
         with os.fdopen(self._pipe, "rb") as pipe:
             data = pipe.read()
         self._pipe = None
-        _pid, status = os.waitpid(self.pid, 0)
+        _pid, status, usage = os.wait4(self.pid, 0)
         self._done = True
+        self.child_cpu = usage.ru_utime + usage.ru_stime
+        _overlapped[0] += min(self.child_cpu, self.parent_cpu)
         if not data:
             raise ChildLost(f"the child computing {self.function.__name__} ended without a result "
                             f"(wait status {status})")
