@@ -51,7 +51,7 @@ class Recorder:
 def recorder(monkeypatch):
     recorder = Recorder()
     monkeypatch.setattr(build_module, "list_sources", lambda: FakeSources())
-    monkeypatch.setattr(build_module, "load_sources", lambda: FakeSources())
+    monkeypatch.setattr(build_module, "load_sources", lambda fast=False: FakeSources())
     monkeypatch.setattr(validate_module, "validate", recorder.validate)
     monkeypatch.setattr(build_module, "build", recorder.build)
     monkeypatch.delenv(build_module.ENGINES_VARIABLE, raising=False)

@@ -231,7 +231,7 @@ def ensure_built(out: Path = DEFAULT_BUILD_DIR) -> Path:
         return out
     started, overlapped = time.process_time(), overlapped_cpu()
     fast = first_start_engines()
-    sources = load_sources()
+    sources = load_sources(fast=fast)  # the reference start reads the sources as `validate` does
     if not is_current(out, sources):
         try:
             result = validate(sources=sources, fast=fast, parallel=True)
