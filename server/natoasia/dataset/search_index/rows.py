@@ -12,7 +12,7 @@ claim or position that says them, not as rows of their own.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -171,9 +171,9 @@ class _Graph:
     def about(self, iri: str, contents: set[str]) -> tuple[list[str], set[str]]:
         """What the graph says about ``iri`` in words — descriptions, the names of the things it points at (not
         of sentences, facts or claims), and the content of what it says (followed :data:`CONTENT_DEPTH` steps deep) —, and the content nodes read."""
-        parts, seen, todo = set(self.descriptions[iri]), {iri}, [(iri, 0)]
-        while todo:
-            node, depth = todo.pop()
+        parts, seen, todo = set(self.descriptions[iri]), {iri}, deque([(iri, 0)])
+        while todo:  # breadth first: each node is reached at its least depth, whatever the sets' order
+            node, depth = todo.popleft()
             for target in self.links[node]:
                 if target in seen or not target.startswith(ID_NS) or (self.cites[target] and target not in contents):
                     continue  # a sentence, fact or claim is a statement of its own, not something this one names
