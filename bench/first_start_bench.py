@@ -154,7 +154,8 @@ def timed(name, function, *args):
 timed("imports", lambda: None)  # the imports above, from interpreter start
 fast_parse = "fast" in inspect.signature(load_sources).parameters  # pyoxigraph's parser, where the code has it
 sources = timed("parse the Turtle sources", lambda: load_sources(fast=True) if fast_parse else load_sources())
-graphs = timed("unions of each kind", lambda: {kind: sources.union(kind) for kind in SOURCE_DIRS})
+graphs = timed("unions of each kind", lambda: sources.kind_unions() if hasattr(sources, "kind_unions")
+               else {kind: sources.union(kind) for kind in SOURCE_DIRS})  # newer code: made while parsing
 reuse = "graphs" in inspect.signature(vocabulary.dangling_reference_findings).parameters
 timed("checks: vocabularies", lambda: (vocabulary.closed_namespace_findings(sources),
       vocabulary.undeclared_term_findings(sources, graphs["ontology"]) if reuse else vocabulary.undeclared_term_findings(sources),

@@ -7,7 +7,8 @@ import pytest
 from rdflib import BNode, Graph
 from rdflib.compare import isomorphic
 
-from natoasia.dataset.sources import SOURCE_DIRS, SourceError, list_sources, parse_turtle, parse_turtle_fast
+from natoasia.dataset.sources import (SOURCE_DIRS, SourceError, list_sources, load_sources, parse_turtle,
+                                     parse_turtle_fast)
 
 from .conftest import ROOT
 
@@ -79,3 +80,13 @@ def test_a_file_that_is_not_utf8_is_rdflibs_error(tmp_path):
     with pytest.raises(SourceError, match="not UTF-8") as fast:
         parse_turtle_fast(path)
     assert fast.value.line == 1
+
+
+def test_the_unions_made_while_parsing_are_each_kinds_union_and_handed_out_once():
+    fast, reference = load_sources(ROOT, fast=True), load_sources(ROOT)
+    made = fast.kind_unions()
+    assert set(made) == set(SOURCE_DIRS)
+    for kind in SOURCE_DIRS:
+        _same(made[kind], reference.union(kind))
+    again = fast.kind_unions()  # a second caller gets graphs of its own, not the first one's
+    assert all(again[kind] is not made[kind] and len(again[kind]) == len(made[kind]) for kind in SOURCE_DIRS)

@@ -68,9 +68,25 @@ def assemble(sources: Sources, inferred: Graph, graphs: dict[str, Graph] | None 
     return Dataset(graphs=named)
 
 
-def _keyed(graph: Graph) -> dict:
-    """The graph's triples as pyoxigraph triples, keyed by :func:`~natoasia.rdfio.sorted_triples`' order."""
-    return {tuple(_sort_key(t) for t in triple): ox.Triple(*(to_ox(t) for t in triple)) for triple in graph}
+def _keyed(graph: Graph, terms: dict | None = None) -> dict:
+    """The graph's triples as pyoxigraph triples, keyed by :func:`~natoasia.rdfio.sorted_triples`' order.
+
+    ``terms`` keeps each IRI's and blank node's key and pyoxigraph term, computed once for all the graphs (not
+    a literal's: rdflib finds ``"a"@EN`` equal to ``"a"@en``, which are two keys).
+    """
+    terms = {} if terms is None else terms
+    keyed = {}
+    for triple in graph:
+        converted = []
+        for term in triple:
+            found = terms.get(term) if not isinstance(term, Literal) else None
+            if found is None:
+                found = (_sort_key(term), to_ox(term))
+                if not isinstance(term, Literal):
+                    terms[term] = found
+            converted.append(found)
+        keyed[tuple(key for key, _ in converted)] = ox.Triple(*(node for _, node in converted))
+    return keyed
 
 
 def write_dataset(dataset: Dataset, out: Path, source_digest: str) -> dict:
@@ -84,7 +100,8 @@ def write_dataset(dataset: Dataset, out: Path, source_digest: str) -> dict:
     """
     out.mkdir(parents=True, exist_ok=True)
     (out / MANIFEST).unlink(missing_ok=True)
-    keyed = {name: _keyed(graph) for name, graph in dataset.graphs.items()}
+    terms: dict = {}
+    keyed = {name: _keyed(graph, terms) for name, graph in dataset.graphs.items()}
     quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(name))
              for name in sorted(keyed) for _key, t in sorted(keyed[name].items())]
     merged = {key: t for triples in keyed.values() for key, t in triples.items()}

@@ -81,19 +81,20 @@ _RDFLIB_ONLY = re.compile(r"\^\^\S*string|['\"]@[A-Za-z0-9-]*[A-Z]")
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def parse_turtle_fast(path: Path) -> Graph:
+def parse_turtle_fast(path: Path, union: Graph | None = None) -> Graph:
     """:func:`parse_turtle` with pyoxigraph's parser, a tenth of the time: the same rdflib graph — each
     literal made by rdflib from the same lexical form, datatype and language, each blank node a new one.
 
     rdflib's parser reads the file instead where pyoxigraph's would lose what rdflib keeps (see
-    ``_RDFLIB_ONLY``) and where pyoxigraph's finds an error: the error is then rdflib's, as before.
+    ``_RDFLIB_ONLY``) and where pyoxigraph's finds an error: the error is then rdflib's, as before. Each
+    triple is also added to ``union`` if given (each kind's union, made in the same pass).
     """
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return parse_turtle(path)  # its error, with its line
     if _RDFLIB_ONLY.search(text):
-        return parse_turtle(path)
+        return _added(parse_turtle(path), union)
     iris: dict[str, URIRef] = {}
     blanks: dict[str, BNode] = {}
     literals: dict[ox.Literal, Literal] = {}
@@ -124,11 +125,21 @@ def parse_turtle_fast(path: Path) -> Graph:
         triples = [(term(t.subject), term(t.predicate), term(t.object))
                    for t in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=BASE)]
     except Exception:  # noqa: BLE001 — whatever pyoxigraph cannot read, rdflib reads or reports
-        return parse_turtle(path)
+        return _added(parse_turtle(path), union)
     graph = Graph()
     add = graph.add
     for triple in triples:
         add(triple)
+    if union is not None:
+        add = union.add
+        for triple in triples:
+            add(triple)
+    return graph
+
+
+def _added(graph: Graph, union: Graph | None) -> Graph:
+    if union is not None:
+        union += graph
     return graph
 
 
@@ -150,6 +161,14 @@ class Sources:
     root: Path
     files: dict[str, dict[Path, Graph]] = field(default_factory=dict)
     _lines: dict[Path, Lines] = field(default_factory=dict, repr=False, compare=False)
+    #: The union of each kind, made while parsing (``load_sources(fast=True)``), handed once to whoever asks
+    #: :meth:`kind_unions`; later calls make new ones.
+    _unions: dict[str, Graph] = field(default_factory=dict, repr=False, compare=False)
+
+    def kind_unions(self) -> dict[str, Graph]:
+        """A new graph per kind of source (``ontology``, ``graph``, ``background``, ``shapes``): the union of its files."""
+        made, self._unions = self._unions, {}
+        return made if set(made) == set(SOURCE_DIRS) else {kind: self.union(kind) for kind in SOURCE_DIRS}
 
     def union(self, *kinds: str) -> Graph:
         """The union of the files of the given kinds (all kinds if none given)."""
@@ -255,11 +274,13 @@ def load_sources(root: Path | None = None, extension: Path | None = None, fast: 
     :func:`parse_turtle_fast` (the first start): the same graphs, though not in the same order.
     """
     sources = list_sources(root, extension)
-    parse = parse_turtle_fast if fast else parse_turtle
     for kind in SOURCE_DIRS:
+        union = Graph() if fast else None
         for path in sources.files[kind]:
             try:
-                sources.files[kind][path] = parse(path)
+                sources.files[kind][path] = parse_turtle_fast(path, union) if fast else parse_turtle(path)
             except SourceError as exc:
                 raise SourceError(sources.relative(path), exc.message, exc.line, exc.column) from None
+        if fast:
+            sources._unions[kind] = union
     return sources

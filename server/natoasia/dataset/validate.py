@@ -12,7 +12,7 @@ from natoasia.dataset.checks.quotes import find_article, quote_findings
 from natoasia.dataset.forked import Forked
 from natoasia.dataset.checks.vocabulary import (closed_namespace_findings, dangling_reference_findings,
                                                 undeclared_term_findings)
-from natoasia.dataset.sources import SOURCE_DIRS, Sources, load_sources
+from natoasia.dataset.sources import Sources, load_sources
 
 
 @dataclass
@@ -41,7 +41,7 @@ def validate(root: Path | None = None, article: str | Path | None = None, source
     forked child while this process reasons (the first start's two cores); the findings are the same.
     """
     sources = sources or load_sources(root)
-    graphs = {kind: sources.union(kind) for kind in SOURCE_DIRS}  # each once: unions cost more than checks
+    graphs = sources.kind_unions()  # each once: unions cost more than checks
     with Forked(_checks, graphs, sources, find_article(article), fast, fork=parallel) as checks:
         inferred, consistency = (_fast_reasoning if fast else _reference_reasoning)(graphs)
         vocabulary, shacl, quotes = checks.result()
