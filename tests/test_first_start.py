@@ -136,6 +136,7 @@ def test_a_build_interrupted_midway_is_not_trusted_and_the_next_start_builds_it_
     manifest, so the next start builds again: byte for byte what an uninterrupted start builds."""
     import os
 
+    from natoasia.dataset.forked import ChildLost
     from natoasia.rdfio import serialize_triples
 
     from natoasia.dataset.sources import load_sources
@@ -159,8 +160,15 @@ def test_a_build_interrupted_midway_is_not_trusted_and_the_next_start_builds_it_
     assert not (out / "manifest.json").exists()
     assert not build_module.is_current(out, build_module.list_sources())
 
+    parent = os.getpid()
+
+    def dying_index(path, triples):
+        if os.getpid() == parent:  # not forked (other threads were running): fail as the child's death does
+            raise ChildLost("the child computing write_index ended without a result")
+        os._exit(9)
+
     with monkeypatch.context() as patch:  # the search index's child dies: the parent does not publish
-        patch.setattr(build_module, "write_index", lambda path, triples: os._exit(9))
+        patch.setattr(build_module, "write_index", dying_index)
         with pytest.raises(Exception, match="ended without a result"):
             build_module.build(out, **built)
     assert not (out / "manifest.json").exists()
