@@ -157,9 +157,10 @@ sources = timed("parse the Turtle sources", lambda: load_sources(fast=True) if f
 graphs = timed("unions of each kind", lambda: sources.kind_unions() if hasattr(sources, "kind_unions")
                else {kind: sources.union(kind) for kind in SOURCE_DIRS})  # newer code: made while parsing
 reuse = "graphs" in inspect.signature(vocabulary.dangling_reference_findings).parameters
+given = ((graphs["ontology"],), (graphs,)) if reuse else ((), ())  # newer code reuses the unions
 timed("checks: vocabularies", lambda: (vocabulary.closed_namespace_findings(sources),
-      vocabulary.undeclared_term_findings(sources, graphs["ontology"]) if reuse else vocabulary.undeclared_term_findings(sources),
-      vocabulary.dangling_reference_findings(sources, graphs) if reuse else vocabulary.dangling_reference_findings(sources)))
+                                       vocabulary.undeclared_term_findings(sources, *given[0]),
+                                       vocabulary.dangling_reference_findings(sources, *given[1])))
 from natoasia.dataset.checks.shacl_sparql import validate_graphs
 from natoasia.dataset.reasoning.rules_sparql import compile_rules, rule_closure
 timed("checks: SHACL (shacl_sparql)",

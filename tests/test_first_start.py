@@ -120,8 +120,8 @@ def test_checks_beside_the_reasoning_find_what_they_find_one_after_the_other(dat
 
     graph = data_copy / "graph" / "contributions.ttl"
     text = graph.read_text(encoding="utf-8").replace("nat:isApproximate true", "nat:isApproximate true, false", 1)
-    graph.write_text(text + "\n<http://example.org/x> a nat:NoSuchClass ; owl:sameAs <http://www.w3.org/2002/07/owl#nope> .\n",
-                     encoding="utf-8")
+    broken = "<http://example.org/x> a nat:NoSuchClass ; owl:sameAs <http://www.w3.org/2002/07/owl#nope> .\n"
+    graph.write_text(text + "\n" + broken, encoding="utf-8")
     sources = load_sources()
     together = validate_module.validate(sources=sources, fast=True)
     apart = validate_module.validate(sources=sources, fast=True, parallel=True)

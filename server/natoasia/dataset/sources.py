@@ -166,7 +166,7 @@ class Sources:
     _unions: dict[str, Graph] = field(default_factory=dict, repr=False, compare=False)
 
     def kind_unions(self) -> dict[str, Graph]:
-        """A new graph per kind of source (``ontology``, ``graph``, ``background``, ``shapes``): the union of its files."""
+        """A new graph per kind of source (``ontology``, ``graph``, ``background``, ``shapes``): its files' union."""
         made, self._unions = self._unions, {}
         return made if set(made) == set(SOURCE_DIRS) else {kind: self.union(kind) for kind in SOURCE_DIRS}
 
