@@ -330,4 +330,5 @@ def test_a_graph_that_cannot_be_read_is_an_error_in_words_never_a_500(app, monke
     for path in ("/article", "/article/annotations"):
         response = client.get(path)
         assert response.status_code == 503 and "time limit" in response.get_data(as_text=True)
-    assert client.get("/id/sentence/s045", headers={"Accept": "text/html"}).status_code == 200
+    response = client.get("/id/sentence/s045", headers={"Accept": "text/html"})  # the resource page asks too
+    assert response.status_code == 503 and "time limit" in response.get_data(as_text=True)

@@ -81,7 +81,8 @@ def cmd_build(args) -> int:
 
     persisted = persist(Path(args.out))
     for name, info in manifest["files"].items():
-        print(f"{Path(args.out) / name}  {info['triples']} triples  {info['bytes']} bytes  sha256 {info['sha256'][:16]}…")
+        counts = f"{info['triples']} triples" if "triples" in info else f"{info['nodes']} nodes, {info['edges']} edges"
+        print(f"{Path(args.out) / name}  {counts}  {info['bytes']} bytes  sha256 {info['sha256'][:16]}…")
     print(f"{Path(args.out) / 'void.ttl'}")
     print(f"{persisted}  persisted store ({manifest['files']['natoasia.nq']['triples']} quads, opened read-only by serve)")
     return EXIT_OK

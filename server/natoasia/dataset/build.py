@@ -16,6 +16,7 @@ from rdflib.namespace import DCTERMS, VOID, XSD
 
 from natoasia import (BACKGROUND_GRAPH, BASE, DATASET_IRI, ENTAILMENTS_GRAPH, FACTS_GRAPH, ID_NS, ONTOLOGY_GRAPH,
                       __version__)
+from natoasia.dataset.aif import write_aif
 from natoasia.dataset.files import DUMPS, MANIFEST, SEARCH_INDEX, VOID_FILE
 from natoasia.dataset.forked import Forked, overlapped_cpu
 from natoasia.dataset.search_index import write_index
@@ -115,6 +116,7 @@ def write_dataset(dataset: Dataset, out: Path, source_digest: str) -> dict:
             files[name] = {"media_type": media_type, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
                            "triples": len(quads) if named else len(triples)}
         void = void_description(dataset, triples, files)
+        files.update(write_aif(out, triples, void))
         _write(out / VOID_FILE, serialize_triples(sorted_triples(void), ox.RdfFormat.TURTLE))
         index.result()
     manifest = {"version": __version__, "sources": source_digest, "files": files,

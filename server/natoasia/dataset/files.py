@@ -18,6 +18,11 @@ DUMPS = (
 )
 #: The dump every store loads: the named graphs as N-Quads.
 NQUADS = "natoasia.nq"
+#: The argument in the Argument Interchange Format (tools/MODELLING.md, "The AIF export"): AIFdb JSON
+#: and AIF-RDF in Turtle, written beside the dumps and listed in the manifest and VoID.
+AIF_JSON, AIF_TURTLE = "argument.aif.json", "argument.aif.ttl"
+#: The AIF dumps with their media types (AIFdb has no registered one of its own: JSON).
+AIF_DUMPS = ((AIF_JSON, "application/json"), (AIF_TURTLE, "text/turtle"))
 #: The VoID description of the dataset and its dumps.
 VOID_FILE = "void.ttl"
 #: The full-text index of labels and quoted sentences (SQLite FTS5), read by the site's search.

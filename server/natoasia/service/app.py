@@ -18,7 +18,7 @@ from natoasia.endpoint.engine import Engine
 from natoasia.endpoint.protocol import ProtocolError
 from natoasia.endpoint.settings import Settings
 from natoasia.service.query_slots import ClientSlots, counted, per_client
-from natoasia.site import argument, browse, pages, resources, search
+from natoasia.site import argument, argument_formats, browse, pages, resources, search
 from natoasia.site import article
 
 access = logging.getLogger("natoasia.access")
@@ -42,7 +42,8 @@ def create_app(settings: Settings, engine: Engine | None = None, start: bool = T
     app.extensions["natoasia"] = engine
     app.extensions["natoasia.metrics"] = engine.metrics
 
-    for blueprint in (sparql.bp, ops.bp, resources.bp, pages.bp, search.bp, browse.bp, argument.bp):
+    for blueprint in (sparql.bp, ops.bp, resources.bp, pages.bp, search.bp, browse.bp, argument.bp,
+                      argument_formats.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(article.bp)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 
 from natoasia import FACTS_GRAPH, ONTOLOGY_NS
+from natoasia.site.argument_formats import negotiated
 from natoasia.site.links import engine, local
 from natoasia.site.params import ParameterError, whole_number
 from natoasia.site.sections import SECTIONS, section_of
@@ -98,6 +99,8 @@ def argument_map(select, section: int | None = None) -> list[dict]:
 @bp.route("/argument")
 def argument_page():
     """The argument map, for the whole article or one section (``?section=N``)."""
+    if (answer := negotiated(request)) is not None:  # the argument in AIF (site/argument_formats.py)
+        return answer
     try:
         section = whole_number(request.args, "section", None, 1, len(SECTIONS))
     except ParameterError as exc:

@@ -1,8 +1,21 @@
 """Faceted browsing of the facts (``/browse``): filter by kind, actor, framework or operation, year and section
-of the article, with counts for the current selection, each fact with its sentence.
+of the article, with counts for the current selection; the facts of a page are grouped under the sentence
+they come from, each sentence shown once.
 
 Every facet and result list is a SPARQL query run through the engine. Values from the URL are only ever
 compared with the values the unfiltered facets list; only those known values reach a query.
+
+The facets read the graph generically, from the ontology's ranges and classes (materialised in the graph):
+
+* **Actor** — those who act: the value of a property whose range is ``nat:Participant`` (contributor,
+  partner, member, acting party…), never a property whose range is a ``nat:Location`` (a country where
+  troops are deployed is a place there, not an actor) nor the attribution of an assessment to its author
+  (a sub-property of ``prov:wasAttributedTo`` on ``nat:Assessment``); the author's assessments have their
+  own values in the *Kind* facet (claim, proposal, prediction…, marked "the author's").
+* **Framework or operation** — a fact names the framework or operation directly; or it is deployed
+  (``nat:deployedIn``, within ``nat:locatedIn``) where the operation takes place (``schema:location``) and
+  its recipient, if it names one, belongs there (the operation, its leader, or a unit based in that area);
+  or its recipient is a unit of the operation.
 """
 
 from __future__ import annotations
@@ -10,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 
 from natoasia import ID_NS, ONTOLOGY_NS
 from natoasia.site.links import engine, local
@@ -23,8 +36,10 @@ PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX time: <http://www.w3.org/2006/time#>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+PREFIX schema: <https://schema.org/>
+PREFIX org: <http://www.w3.org/ns/org#>
 """
-PAGE_SIZE = 50
+PAGE_SIZE = 20
 
 #: What makes a node a fact: it cites a sentence and is a fact, an event or an assessment.
 FACT_PATTERN = """?fact prov:wasDerivedFrom ?cited .
@@ -74,10 +89,19 @@ FACETS = (
     Facet("kind", "Kind of fact", """VALUES ?kind_top { nat:Fact nat:Event nat:Assessment }
   ?value rdfs:subClassOf+ ?kind_top . FILTER(STRSTARTS(STR(?value), STR(nat:))) ?fact a ?value .""",
           "term"),
-    Facet("actor", "Actor", """?fact ?actor_role ?value . ?value a nat:Actor .
-  FILTER NOT EXISTS { ?value a nat:PartnershipFramework }""", "id"),
-    Facet("framework", "Framework or operation", """?fact ?framework_role ?value .
-  VALUES ?framework_class { nat:PartnershipFramework nat:Operation } ?value a ?framework_class .""", "id"),
+    Facet("actor", "Actor", """?fact ?actor_role ?value . ?actor_role rdfs:range nat:Participant .
+  FILTER NOT EXISTS { ?actor_role rdfs:range nat:Location }
+  FILTER NOT EXISTS { ?actor_role rdfs:subPropertyOf prov:wasAttributedTo ; rdfs:domain nat:Assessment }
+  ?value a nat:Actor . FILTER NOT EXISTS { ?value a nat:PartnershipFramework }""", "id"),
+    Facet("framework", "Framework or operation", """VALUES ?framework_class { nat:PartnershipFramework nat:Operation }
+  ?value a ?framework_class .
+  { ?fact ?framework_role ?value }
+  UNION { ?value a nat:Operation ; schema:location ?framework_area .
+    ?fact nat:deployedIn/nat:locatedIn* ?framework_area .
+    FILTER NOT EXISTS { ?fact nat:recipient ?framework_other . FILTER(?framework_other != ?value)
+      FILTER NOT EXISTS { ?value nat:ledBy ?framework_other }
+      FILTER NOT EXISTS { ?framework_other nat:basedIn/nat:locatedIn* ?framework_area } } }
+  UNION { ?value a nat:Operation . ?fact nat:recipient/org:unitOf+ ?value }""", "id"),
     Facet("year", "Year", """VALUES ?time_role { nat:hasTime nat:startTime nat:endTime } ?fact ?time_role ?time .
   ?time (time:hasBeginning|time:hasEnd)?/time:inXSDgYear ?gyear . BIND(xsd:integer(STR(?gyear)) AS ?value)""",
           "number"),
@@ -132,20 +156,38 @@ def count_query(selection: dict[str, str]) -> str:
 
 bp = Blueprint("browse", __name__)
 
+#: The kinds that are the author's own assessments (claim, proposal, prediction…): marked in the Kind facet.
+AUTHORS_KINDS_QUERY = PREFIXES + "SELECT DISTINCT ?kind WHERE { ?kind rdfs:subClassOf+ nat:Assessment }"
 
-def _known(select, facet: Facet) -> dict[str, dict]:
+
+def known_values() -> dict[str, dict[str, dict]]:
+    """Every value of every facet over all facts (facet → URL value → {label, count}), computed once per
+    process: the dataset never changes while served."""
+    cache = current_app.extensions.setdefault("natoasia.browse", {})
+    if "known" not in cache:
+        select = engine().select
+        authors = {row["kind"] for row in select(AUTHORS_KINDS_QUERY)}
+        cache["known"] = {facet.name: _known(select, facet, authors) for facet in FACETS}
+    return cache["known"]
+
+
+def _known(select, facet: Facet, authors: set[str]) -> dict[str, dict]:
     """Every value of a facet over all facts: URL value → {label, count}."""
     known = {}
     for row in select(facet_query(facet, {})):
         url_value = facet.to_url(row["value"])
-        known[url_value] = {"label": _label(facet, row), "count": int(row["count"])}
+        label = _label(facet, row)
+        if facet.name == "kind" and row["value"] in authors:
+            label += " (the author's)"
+        known[url_value] = {"label": label, "count": int(row["count"])}
     return known
 
 
 def _label(facet: Facet, row: dict) -> str:
     if facet.name == "section":
         return dict(enumerate((title for _, title in SECTIONS), start=1)).get(int(row["value"]), row["value"])
-    return row.get("label") or facet.to_url(row["value"])
+    label = row.get("label") or facet.to_url(row["value"])
+    return label[:1].upper() + label[1:] if facet.kind == "term" else label
 
 
 def selection_from(args, known: dict[str, dict[str, dict]]) -> dict[str, str]:
@@ -162,25 +204,56 @@ def selection_from(args, known: dict[str, dict[str, dict]]) -> dict[str, str]:
     return selection
 
 
-def link(selection: dict[str, str], **changes) -> str:
-    """The /browse URL of ``selection`` with some facets set (a value) or cleared (None)."""
+def link(selection: dict[str, str], page: int = 1, **changes) -> str:
+    """The /browse URL of ``selection`` with some facets set (a value) or cleared (None), at ``page``."""
     merged = {**selection, **changes}
-    return "/browse" + ("?" + urlencode([(f.name, merged[f.name]) for f in FACETS if merged.get(f.name)])
-                        if any(merged.values()) else "")
+    pairs = [(f.name, merged[f.name]) for f in FACETS if merged.get(f.name)] + ([("page", page)] if page > 1 else [])
+    return "/browse" + ("?" + urlencode(pairs) if pairs else "")
+
+
+def by_sentence(rows: list[dict]) -> list[dict]:
+    """The result rows (fact, label, sentence, text; in the article's order) as sentences, each once, with
+    the facts taken from it; a fact citing several sentences stands under the first, the others named."""
+    groups: dict[str, dict] = {}
+    placed: dict[str, dict] = {}
+    for row in rows:
+        if row["fact"] in placed:
+            fact = placed[row["fact"]]
+            fact["also"].append(_sentence(row))
+            continue
+        group = groups.setdefault(row["sentence"], {**_sentence(row), "text": row["text"], "facts": []})
+        fact = {"href": local(row["fact"]), "label": row["label"], "also": []}
+        group["facts"].append(fact)
+        placed[row["fact"]] = fact
+    return list(groups.values())
+
+
+def _sentence(row: dict) -> dict:
+    sentence_id = row["sentence"].rsplit("/", 1)[-1]
+    return {"id": sentence_id, "href": local(row["sentence"]), "in_article": f"/article#{sentence_id}"}
+
+
+def _refused(message: str, status: int) -> Response:
+    return Response(render_template("browse.html", error=message, facets=[], groups=[], total=0, selection={},
+                                    sparql="", link=link, page=1, pages=1, first=1, page_size=PAGE_SIZE),
+                    status=status, mimetype="text/html")
 
 
 @bp.route("/browse")
 def browse_page():
     """The facts, narrowed by facets whose values and counts follow the selection in the URL."""
     select = engine().select
-    known = {facet.name: _known(select, facet) for facet in FACETS}
+    known = known_values()
     try:
         selection = selection_from(request.args, known)
         page = whole_number(request.args, "page", 1, 1, 10_000)
     except (BrowseError, ParameterError) as exc:
-        return Response(render_template("browse.html", error=str(exc), facets=[], facts=[], total=0,
-                                        selection={}, sparql="", link=link, page=1, pages=1),
-                        status=400, mimetype="text/html")
+        return _refused(str(exc), 400)
+    total = int(select(count_query(selection))[0]["count"])
+    pages = max(1, -(-total // PAGE_SIZE))
+    if page > pages:
+        return _refused(f"There is no page {page}: this selection has {total} fact{'' if total == 1 else 's'} "
+                        f"on {pages} page{'' if pages == 1 else 's'}.", 404)
     facets = []
     for facet in FACETS:
         values = []
@@ -192,13 +265,7 @@ def browse_page():
             values.sort(key=lambda v: int(v["value"]))
         facets.append({"facet": facet, "values": values, "selected": selection.get(facet.name),
                        "selected_label": known[facet.name].get(selection.get(facet.name, ""), {}).get("label")})
-    total = int(select(count_query(selection))[0]["count"])
-    facts: dict[str, dict] = {}
-    for row in select(results_query(selection, PAGE_SIZE, (page - 1) * PAGE_SIZE)):
-        fact = facts.setdefault(row["fact"], {"href": local(row["fact"]), "label": row["label"], "sentences": {}})
-        fact["sentences"][row["sentence"]] = {"href": local(row["sentence"]), "id": row["sentence"].rsplit("/", 1)[-1],
-                                              "text": row["text"]}
-    return render_template("browse.html", error=None, facets=facets, facts=list(facts.values()), total=total,
-                           selection=selection,
-                           sparql=results_query(selection), link=link, page=page,
-                           pages=max(1, -(-total // PAGE_SIZE)))
+    groups = by_sentence(select(results_query(selection, PAGE_SIZE, (page - 1) * PAGE_SIZE)))
+    return render_template("browse.html", error=None, facets=facets, groups=groups, total=total,
+                           selection=selection, sparql=results_query(selection), link=link, page=page,
+                           pages=pages, first=(page - 1) * PAGE_SIZE + 1, page_size=PAGE_SIZE)

@@ -12,11 +12,11 @@ from flask import Blueprint, Response, abort, current_app, render_template, send
 from rdflib import Graph
 
 from natoasia import __version__
-from natoasia.dataset.files import DUMPS, MANIFEST, VOID_FILE
+from natoasia.dataset.files import AIF_DUMPS, DUMPS, MANIFEST, VOID_FILE
 from natoasia.dataset.sources import data_root
 from natoasia.namespaces import PREFIXES
 from natoasia.rdfio import canonical, serialize_triples, sorted_triples
-from natoasia.site import ontodoc, pictures
+from natoasia.site import ontodoc, pictures, pictures_timeline
 from natoasia.site.links import engine, local, public_base
 from natoasia.site.resources import EXTENSION_OF, alternates, negotiated
 
@@ -89,15 +89,38 @@ SELECT ?kind ?node ?label WHERE {
 } ORDER BY ?kind ?label"""
 
 
+#: Each "Start here" card shows its first entries up to about this many characters of labels (at least 3, at
+#: most 6), the rest behind its "All …" disclosure: six countries, three long proposals.
+CARD_CHARACTERS, CARD_FEWEST, CARD_MOST = 120, 3, 6
+
+
+def _shown(rows: list) -> int:
+    """How many of a card's ``rows`` show before its disclosure."""
+    count, characters = 0, 0
+    while count < min(len(rows), CARD_MOST) and (count < CARD_FEWEST or characters + len(rows[count]["label"]) <= CARD_CHARACTERS):
+        characters += len(rows[count]["label"])
+        count += 1
+    return count
+
+
+def _entry_points() -> dict[str, list]:
+    """The "Start here" cards, by kind (computed once per process: the dataset never changes while served)."""
+    cache = current_app.extensions.setdefault("natoasia.home", {})
+    if "groups" not in cache:
+        groups: dict[str, list] = {}
+        for row in engine().select(ENTRY_QUERY):
+            groups.setdefault(row["kind"], []).append(row)
+        cache["groups"] = {kind: {"rows": rows, "shown": _shown(rows)} for kind, rows in groups.items()}
+    return cache["groups"]
+
+
 @bp.route("/")
 def home():
-    """What the graph is, its source, licence and counts, and where to start."""
+    """What the graph is, the ways in (article, facts, argument, pictures, queries), where to start, and its
+    source, licence and counts."""
     manifest = json.loads((engine().settings.dataset / MANIFEST).read_text(encoding="utf-8"))
-    groups: dict[str, list] = {}
-    for row in engine().select(ENTRY_QUERY):
-        groups.setdefault(row["kind"], []).append(row)
-    return render_template("home.html", manifest=manifest, groups=groups, questions=competency_questions(),
-                           graphs=engine().graphs)
+    return render_template("home.html", manifest=manifest, groups=_entry_points(),
+                           questions=competency_questions(), graphs=engine().graphs)
 
 
 @bp.route("/downloads")
@@ -116,7 +139,7 @@ def dump(name: str):
 
 
 def _dump_names() -> set[str]:
-    return {name for name, *_ in DUMPS} | {VOID_FILE}
+    return {name for name, *_ in DUMPS} | {name for name, _ in AIF_DUMPS} | {VOID_FILE}
 
 
 @bp.route("/.well-known/void")
@@ -170,10 +193,11 @@ def query_page():
 def pictures_page():
     """The network and the timeline."""
     nodes, _ = _network_data()
-    frameworks = sorted((local(iri), label) for iri, (label, kind) in nodes.items() if kind == "framework")
-    return render_template("pictures.html", network=_network_svg(), timeline=_timeline_svg(),
+    choices = lambda kind: sorted(((local(iri), label) for iri, (label, k) in nodes.items() if k == kind),
+                                  key=lambda choice: choice[1])
+    return render_template("pictures.html", network=_network_svg(), timeline=_timeline(),
                            edge_styles=pictures.EDGE_STYLES, node_kinds=list(pictures.KIND_COLOURS),
-                           frameworks=sorted(frameworks, key=lambda f: f[1]))
+                           frameworks=choices("framework"), countries=choices("state"))
 
 
 @bp.route("/pictures/network.svg")
@@ -183,7 +207,7 @@ def network():
 
 @bp.route("/pictures/timeline.svg")
 def timeline():
-    return Response(_timeline_svg(), mimetype="image/svg+xml")
+    return Response(_timeline()["svg"], mimetype="image/svg+xml")
 
 
 def _network_data() -> tuple[dict, list]:
@@ -201,8 +225,9 @@ def _network_svg() -> str:
     return cache["network"]
 
 
-def _timeline_svg() -> str:
+def _timeline() -> dict:
+    """The timeline's SVG and its items (drawn once per process: the dataset never changes while served)."""
     cache = current_app.extensions.setdefault("natoasia.pictures", {})
     if "timeline" not in cache:
-        cache["timeline"] = pictures.timeline_svg(engine().select(pictures.TIMELINE_QUERY), local)
+        cache["timeline"] = pictures_timeline.timeline(engine().select, local)
     return cache["timeline"]

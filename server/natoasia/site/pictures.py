@@ -1,6 +1,9 @@
-"""Pictures drawn on the server as SVG: NATO's network and the timeline of dated events.
+"""Pictures drawn on the server as SVG: NATO's network and the ontology's class diagram, with the layout they
+share (force-directed placement, labels kept apart, edges routed round the nodes). The timeline is in
+:mod:`natoasia.site.pictures_timeline`.
 
-No JavaScript library is needed: the SVG is plain markup, each node a link to its page.
+No JavaScript library is needed: the SVG is plain markup, each node a link to its page; ``pictures.js``
+adds filtering, highlighting and zoom on top.
 """
 
 from __future__ import annotations
@@ -10,7 +13,8 @@ import random
 from xml.sax.saxutils import escape, quoteattr
 
 NAT = "https://w3id.org/natoasia/ontology#"
-PREFIXES = f"PREFIX nat: <{NAT}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+PREFIXES = (f"PREFIX nat: <{NAT}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+            "PREFIX schema: <https://schema.org/> ")
 NATO = "https://w3id.org/natoasia/id/organisation/nato"
 KIND_COLOURS = {"alliance": "#1f4e79", "state": "#c0392b", "group": "#e67e22", "framework": "#27ae60",
                 "operation": "#8e44ad", "body": "#2c7fb8", "forum": "#7f8c8d"}
@@ -28,7 +32,14 @@ SELECT DISTINCT ?a ?b ?kindB ?labelB WHERE {
   } UNION {
     ?b nat:ledBy <%(nato)s> . BIND(<%(nato)s> AS ?a) BIND("operation" AS ?kindB)
   } UNION {
-    ?m nat:organisation ?a ; nat:member ?b . ?a a nat:Forum . BIND("member" AS ?kindB)
+    ?m nat:organisation ?a ; nat:member ?b . BIND("member" AS ?kindB)
+  } UNION {
+    ?m nat:group ?a ; nat:groupMember ?b . BIND("member" AS ?kindB)
+  } UNION {
+    ?c a nat:Contribution ; nat:contributor ?a .
+    { ?c nat:recipient|nat:inConjunctionWith ?b }
+    UNION { ?b a nat:Operation ; schema:location ?area . ?c nat:deployedIn/nat:locatedIn* ?area }
+    BIND("contribution" AS ?kindB)
   }
   ?b rdfs:label ?labelB .
 }""" % {"nato": NATO}
@@ -38,22 +49,17 @@ SELECT ?node ?label ?kind WHERE {
     (nat:PartnershipFramework "framework") (nat:Operation "operation") (nat:Body "body") (nat:Forum "forum") }
   ?node a ?class ; rdfs:label ?label .
 }"""
-TIMELINE_QUERY = PREFIXES + """
-PREFIX time: <http://www.w3.org/2006/time#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-SELECT ?event ?label ?when ?year (MIN(?sentence) AS ?source) WHERE {
-  ?event a nat:Event ; rdfs:label ?label ; nat:hasTime ?time ; prov:wasDerivedFrom ?sentence .
-  ?time rdfs:label ?when .
-  OPTIONAL { ?time time:inXSDgYear ?y1 } OPTIONAL { ?time time:hasBeginning/time:inXSDgYear ?y2 }
-  BIND (COALESCE(?y1, ?y2) AS ?year) FILTER (BOUND(?year))
-} GROUP BY ?event ?label ?when ?year ORDER BY ?year ?event"""
-
-
-#: How each kind of edge is drawn and what it means (legend text).
+#: How each kind of edge is drawn and what it means (legend text), in the order a pair linked in several
+#: ways is drawn: the first kind wins the line, the others are named in its tooltip.
 EDGE_STYLES = {"partner": ("#c0392b", "", "NATO's partner"),
-               "member": ("#27ae60", "5,3", "member of the framework or forum"),
+               "member": ("#1e8449", "5,3", "member of the framework, forum or group"),
+               "body": ("#2c7fb8", "", "body of NATO"), "operation": ("#8e44ad", "8,3,2,3", "operation led by NATO"),
                "framework": ("#7f8c8d", "1,3", "NATO's partnership framework"),
-               "body": ("#2c7fb8", "", "body of NATO"), "operation": ("#8e44ad", "8,3,2,3", "operation led by NATO")}
+               "contribution": ("#b35900", "10,2,2,2", "contributes troops, funds or support to")}
+#: How an edge of each kind reads in its tooltip: "{a} … {b}".
+EDGE_PHRASES = {"partner": "is a partner of", "member": "is linked by membership to", "body": "is a body of",
+                "operation": "is linked to the operation", "framework": "is linked to the framework",
+                "contribution": "contributes to"}
 
 
 def network_data(select) -> tuple[dict, list]:
@@ -62,14 +68,17 @@ def network_data(select) -> tuple[dict, list]:
     for row in select(KIND_QUERY):
         kinds.setdefault(row["node"], (row["label"], row["kind"]))
     nodes, edges = {NATO: kinds.get(NATO, ("NATO", "alliance"))}, {}
+    order = list(EDGE_STYLES)
     for row in select(NETWORK_QUERY):
         for node in (row["a"], row["b"]):
             if node in kinds:
                 nodes[node] = kinds[node]
         if row["a"] in nodes and row["b"] in nodes and row["a"] != row["b"]:
-            pair = tuple(sorted((row["a"], row["b"])))
-            edges[pair] = min(edges.get(pair, row["kindB"]), row["kindB"])  # one line per pair, the same each time
-    return nodes, sorted((a, b, kind) for (a, b), kind in edges.items())
+            pair = (row["a"], row["b"]) if row["kindB"] == "contribution" else tuple(sorted((row["a"], row["b"])))
+            pair = next((p for p in edges if set(p) == set(pair)), pair)  # one line per pair, the same each time
+            edges.setdefault(pair, set()).add(row["kindB"])
+    return nodes, sorted((a, b, min(found, key=order.index), tuple(sorted(found, key=order.index)))
+                         for (a, b), found in edges.items())
 
 
 def layout(nodes: list[str], edges: list[tuple[str, str]], width: float, height: float, seed: int = 7,
@@ -109,7 +118,7 @@ def layout(nodes: list[str], edges: list[tuple[str, str]], width: float, height:
 
 #: Font size of the network's labels and the width of one character at that size (generous, so that an
 #: estimate never falls short of what a browser draws; the browser test measures the rendered boxes).
-LABEL_SIZE, CHAR_WIDTH, LABEL_CHARS = 12, 7.2, 34
+LABEL_SIZE, CHAR_WIDTH, LABEL_CHARS = 12, 7.8, 34
 
 
 def short(text: str, limit: int = LABEL_CHARS) -> str:
@@ -165,62 +174,131 @@ def separate(pos: dict, sizes: dict, width: float, height: float, left: float, r
     return pos
 
 
-def network_svg(nodes: dict, edges: list, local, width: int = 1100, height: int = 820) -> str:
-    """The network as SVG: coloured by kind, each node a link to its page, with a legend; no two labels overlap."""
-    pos = layout(sorted(nodes), [(a, b) for a, b, _ in edges], width, height, left=140)
-    pos = separate(pos, {n: (nodes[n][0], 16 if n == NATO else 9) for n in nodes}, width, height, left=110)
+#: The room an edge leaves round a node it does not end at (beyond the circle's radius).
+CLEARANCE = 5
+
+
+def curve_points(a: tuple, b: tuple, bend: float, steps: int = 24) -> list[tuple[float, float]]:
+    """Points along the quadratic curve from ``a`` to ``b`` whose control point lies ``bend`` away from the
+    middle, at right angles to the line (``bend`` 0 is the straight line)."""
+    (x1, y1), (x2, y2) = a, b
+    length = max(math.hypot(x2 - x1, y2 - y1), 0.01)
+    cx, cy = (x1 + x2) / 2 - (y2 - y1) / length * bend, (y1 + y2) / 2 + (x2 - x1) / length * bend
+    return [((1 - t) ** 2 * x1 + 2 * (1 - t) * t * cx + t * t * x2, (1 - t) ** 2 * y1 + 2 * (1 - t) * t * cy + t * t * y2)
+            for t in (i / steps for i in range(steps + 1))]
+
+
+def _segment_distance(p, a, b) -> float:
+    (px, py), (ax, ay), (bx, by) = p, a, b
+    dx, dy = bx - ax, by - ay
+    t = max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / max(dx * dx + dy * dy, 1e-9)))
+    return math.hypot(px - ax - t * dx, py - ay - t * dy)
+
+
+def obstacles_hit(points: list, ends: tuple, circles: dict, margin: float = CLEARANCE) -> list[str]:
+    """The nodes (other than the edge's two ends) whose circle, widened by :data:`CLEARANCE`, the polyline
+    ``points`` passes through. ``circles`` maps a node to (x, y, radius)."""
+    hit = []
+    for node, (x, y, r) in circles.items():
+        if node in ends:
+            continue
+        if any(_segment_distance((x, y), p, q) < r + margin for p, q in zip(points, points[1:])):
+            hit.append(node)
+    return hit
+
+
+def labels_crossed(points: list, ends: tuple, labels: dict) -> int:
+    """How many labels (other than those of the edge's ends) the polyline ``points`` crosses; ``labels``
+    maps a node to the box (left, top, right, bottom) of its label."""
+    dense = []
+    for (x1, y1), (x2, y2) in zip(points, points[1:]):
+        steps = max(1, int(math.hypot(x2 - x1, y2 - y1) // 4))
+        dense += [(x1 + (x2 - x1) * i / steps, y1 + (y2 - y1) * i / steps) for i in range(steps + 1)]
+    return sum(1 for node, (left, top, right, bottom) in labels.items() if node not in ends
+               and any(left <= x <= right and top <= y <= bottom for x, y in dense))
+
+
+def route(a: str, b: str, circles: dict, labels: dict | None = None) -> float:
+    """The bend of the edge from ``a`` to ``b``: straight when that passes no other node (nor, if ``labels``
+    are given, another node's label), else the gentlest curve (either side) that passes none, else the one
+    that passes no node and the fewest labels (a node counts more than any number of labels)."""
+    start, stop = circles[a][:2], circles[b][:2]
+    best = None
+    for bend in (0, 25, -25, 50, -50, 80, -80, 120, -120, 170, -170, 230, -230):
+        line = curve_points(start, stop, bend, steps=48)  # finer, and wider, than what a test of the drawing checks
+        cost = 1000 * len(obstacles_hit(line, (a, b), circles, CLEARANCE + 2)) + (labels_crossed(line, (a, b), labels) if labels else 0)
+        if cost == 0:
+            return bend
+        if best is None or cost < best[0]:
+            best = (cost, bend)
+    return best[1]
+
+
+def edge_path(start: tuple, stop: tuple, bend: float) -> str:
+    """The SVG path data of an edge (a line, or a quadratic curve bent by ``bend``)."""
+    (x1, y1), (x2, y2) = start, stop
+    if bend == 0:
+        return f"M{x1:.1f},{y1:.1f} L{x2:.1f},{y2:.1f}"
+    length = max(math.hypot(x2 - x1, y2 - y1), 0.01)
+    cx, cy = (x1 + x2) / 2 - (y2 - y1) / length * bend, (y1 + y2) / 2 + (x2 - x1) / length * bend
+    return f"M{x1:.1f},{y1:.1f} Q{cx:.1f},{cy:.1f} {x2:.1f},{y2:.1f}"
+
+
+def network_layout(nodes: dict, edges: list, width: int = 1100, height: int = 860) -> tuple[dict, dict]:
+    """Positions of the nodes (no two labels overlap) and the bend of each edge (a, b) (none passes a node)."""
+    pos = layout(sorted(nodes), [(a, b) for a, b, *_ in edges], width, height, left=140)
+    pos = separate(pos, {n: (nodes[n][0], node_radius(n)) for n in nodes}, width, height, left=110)
+    circles = {n: (pos[n][0], pos[n][1], node_radius(n)) for n in nodes}
+    labels = {}
+    for n in nodes:
+        half = CHAR_WIDTH * len(short(nodes[n][0])) / 2
+        y = pos[n][1] + node_radius(n) + 12
+        labels[n] = (pos[n][0] - half, y - LABEL_SIZE + 2, pos[n][0] + half, y + 3)
+    return pos, {(a, b): route(a, b, circles, labels) for a, b, *_ in edges}
+
+
+def node_radius(node: str) -> int:
+    return 16 if node == NATO else 9
+
+
+def network_svg(nodes: dict, edges: list, local, width: int = 1100, height: int = 860) -> str:
+    """The network as SVG: coloured by kind, each node a link to its page (its neighbours in
+    ``data-near``), each edge a line or a curve round the nodes it would cross, with a legend; no two
+    labels overlap."""
+    pos, bends = network_layout(nodes, edges, width, height)
+    near: dict[str, set] = {n: set() for n in nodes}
+    for a, b, *_ in edges:
+        near[a].add(local(b)); near[b].add(local(a))
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="group" '
            f'aria-labelledby="network-title" class="picture" id="network-picture">',
-           '<title id="network-title">NATO\'s network: partner countries, frameworks, operations and bodies</title>',
-           '<g stroke-width="1.4" stroke-opacity="0.75">']
-    for a, b, kind in edges:
+           '<title id="network-title">NATO\'s network: partner countries, frameworks, operations, bodies, '
+           'and the contributions of countries to operations</title>',
+           '<defs><marker id="contribution-arrow" viewBox="0 0 10 10" refX="19" refY="5" markerWidth="7" '
+           f'markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="{EDGE_STYLES["contribution"][0]}"/>'
+           '</marker></defs>',
+           '<g class="edges" stroke-width="1.6" stroke-opacity="0.8" fill="none">']
+    for a, b, kind, kinds in edges:
         colour, dashes, _ = EDGE_STYLES[kind]
         dash = f' stroke-dasharray="{dashes}"' if dashes else ""
-        out.append(f'<line class="edge edge-{kind}" data-ends={quoteattr(local(a) + " " + local(b))} '
-                   f'x1="{pos[a][0]:.1f}" y1="{pos[a][1]:.1f}" x2="{pos[b][0]:.1f}" '
-                   f'y2="{pos[b][1]:.1f}" stroke="{colour}"{dash}/>')
+        arrow = ' marker-end="url(#contribution-arrow)"' if kind == "contribution" else ""
+        says = "; ".join(f"{nodes[a][0]} {EDGE_PHRASES[k]} {nodes[b][0]}" for k in kinds)
+        out.append(f'<path class="edge edge-{kind}" data-ends={quoteattr(local(a) + " " + local(b))} '
+                   f'data-kinds="{" ".join(kinds)}" d="{edge_path(pos[a], pos[b], bends[(a, b)])}" '
+                   f'stroke="{colour}"{dash}{arrow}><title>{escape(says)}</title></path>')
     out.append("</g>")
     for iri in sorted(nodes):
         label, kind = nodes[iri]
         x, y = pos[iri]
-        r = 16 if iri == NATO else 9
-        out.append(f'<a href={quoteattr(local(iri))} class="node node-{kind}" data-kind="{kind}"><title>{escape(label)} ({kind})</title>'
+        r = node_radius(iri)
+        out.append(f'<a href={quoteattr(local(iri))} class="node node-{kind}" data-kind="{kind}" '
+                   f'data-near={quoteattr(" ".join(sorted(near[iri])))}>'
+                   f'<title>{escape(label)} ({kind}, {len(near[iri])} link{"" if len(near[iri]) == 1 else "s"})</title>'
                    f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="{KIND_COLOURS[kind]}"/>'
                    f'<text x="{x:.1f}" y="{y + r + 12:.1f}" text-anchor="middle" font-size="{LABEL_SIZE}">'
                    f'{escape(short(label))}</text></a>')
     for i, (kind, colour) in enumerate(KIND_COLOURS.items()):
         out.append(f'<g class="legend"><circle cx="20" cy="{20 + i * 20}" r="6" fill="{colour}"/>'
                    f'<text x="32" y="{24 + i * 20}" font-size="12">{kind}</text></g>')
-    out.append("</svg>")
-    return "\n".join(out)
-
-
-def timeline_svg(rows: list[dict], local, width: int = 1000) -> str:
-    """Dated events from 1949 to 2008 on a horizontal axis, each linking to its page and sentence."""
-    first, last = 1945, 2010
-    x = lambda year: 40 + (int(year) - first) / (last - first) * (width - 80)
-    height = 120 + 34 * len(rows)
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="group" '
-           f'aria-labelledby="timeline-title" class="picture" id="timeline-picture">',
-           '<title id="timeline-title">Timeline of the dated events the article mentions</title>',
-           f'<line x1="40" y1="60" x2="{width - 40}" y2="60" stroke="#444" stroke-width="2"/>']
-    for decade in range(1950, 2011, 10):
-        out.append(f'<g font-size="12"><line x1="{x(decade):.1f}" y1="54" x2="{x(decade):.1f}" y2="66" stroke="#444"/>'
-                   f'<text x="{x(decade):.1f}" y="44" text-anchor="middle">{decade}</text></g>')
-    for i, row in enumerate(rows):
-        cx, cy = x(row["year"]), 100 + i * 34
-        text = short(f'{row["when"]}: {row["label"]}', 90)
-        anchor = "start" if cx + 12 + 6.6 * len(text) < width - 10 else "end"
-        tx = cx - 12 if anchor == "end" else cx + 12
-        out.append(f'<line x1="{cx:.1f}" y1="60" x2="{cx:.1f}" y2="{cy:.1f}" stroke="#bbb" stroke-dasharray="2,3"/>')
-        out.append(f'<a href={quoteattr(local(row["event"]))} class="event"><title>{escape(row["label"])}</title>'
-                   f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="7" fill="#1f4e79"/>'
-                   f'<text x="{tx:.1f}" y="{cy + 4:.1f}" text-anchor="{anchor}" font-size="13">'
-                   f'{escape(text)}</text></a>')
-        sx = tx + (-1 if anchor == "end" else 1) * 0
-        out.append(f'<a href={quoteattr(local(row["source"]))} class="source"><title>the sentence behind it</title>'
-                   f'<text x="{sx:.1f}" y="{cy + 18:.1f}" text-anchor="{anchor}" font-size="10" fill="#555">'
-                   f'source: {escape(row["source"].rsplit("/", 1)[-1])}</text></a>')
     out.append("</svg>")
     return "\n".join(out)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import owlrl
 from owlrl.Namespaces import ERRNS
-from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef, term
 
 from natoasia import BASE
 from natoasia.dataset.checks.findings import Finding
@@ -21,7 +21,15 @@ def owl_rl_closure(asserted: Graph) -> tuple[Graph, list[str]]:
     """
     closure = Graph()
     closure += asserted
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(closure)
+    conversions = dict(term._toPythonMapping)
+    try:
+        owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(closure)
+    finally:
+        # owlrl "restores" rdflib's lexical conversions from a table that lacks the g-types, so its strict
+        # gYear & co. would stay for the rest of the process: pySHACL and the fast engine would then judge
+        # "99"^^xsd:gYear ill-typed after a reasoning run and well-typed before it.
+        term._toPythonMapping.clear()
+        term._toPythonMapping.update(conversions)
     errors = []
     for message in list(closure.subjects(RDF.type, ERRNS.ErrorMessage)):
         errors.extend(str(text) for text in closure.objects(message, ERRNS.error))

@@ -171,10 +171,12 @@ class _Graph:
     def about(self, iri: str, contents: set[str]) -> tuple[list[str], set[str]]:
         """What the graph says about ``iri`` in words — descriptions, the names of the things it points at (not
         of sentences, facts or claims), and the content of what it says (followed :data:`CONTENT_DEPTH` steps deep) —, and the content nodes read."""
+        # Breadth first, so that each node is read at its least depth whatever the order of a set (string hashes
+        # differ from one process to the next): the rows must not depend on it.
         parts, seen, todo = set(self.descriptions[iri]), {iri}, deque([(iri, 0)])
-        while todo:  # breadth first: each node is reached at its least depth, whatever the sets' order
+        while todo:
             node, depth = todo.popleft()
-            for target in self.links[node]:
+            for target in sorted(self.links[node]):
                 if target in seen or not target.startswith(ID_NS) or (self.cites[target] and target not in contents):
                     continue  # a sentence, fact or claim is a statement of its own, not something this one names
                 seen.add(target)
