@@ -68,29 +68,41 @@ def used_prefixes(triples) -> dict[str, str]:
     return {p: ns for p, ns in PREFIXES.items() if any(i.startswith(ns) for i in iris)}
 
 
-def serialize_triples(triples: list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
-    """Serialize already sorted triples; JSON-LD is compacted with a prefix context."""
+def serialize_triples(triples: list[ox.Triple], fmt: ox.RdfFormat, prefixes: dict[str, str] | None = None) -> bytes:
+    """Serialize already sorted triples; JSON-LD is compacted with a prefix context.
+
+    ``prefixes`` is :func:`used_prefixes` of ``triples`` where the caller has it already.
+    """
     if fmt == ox.RdfFormat.JSON_LD:
-        return jsonld_compact(triples)
-    prefixes = used_prefixes(triples) if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML) else None
+        return jsonld_compact(triples, prefixes)
+    if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):
+        prefixes = prefixes if prefixes is not None else used_prefixes(triples)
+    else:
+        prefixes = None
     return ox.serialize(triples, format=fmt, prefixes=prefixes)
 
 
-def serialize_quads(quads: list[ox.Quad], fmt: ox.RdfFormat) -> bytes:
-    """Serialize already sorted quads (N-Quads or TriG)."""
-    prefixes = used_prefixes([q.triple for q in quads]) if fmt == ox.RdfFormat.TRIG else None
+def serialize_quads(quads: list[ox.Quad], fmt: ox.RdfFormat, prefixes: dict[str, str] | None = None) -> bytes:
+    """Serialize already sorted quads (N-Quads or TriG); ``prefixes`` as for :func:`serialize_triples`."""
+    if fmt == ox.RdfFormat.TRIG:
+        prefixes = prefixes if prefixes is not None else used_prefixes([q.triple for q in quads])
+    else:
+        prefixes = None
     return ox.serialize(quads, format=fmt, prefixes=prefixes)
 
 
-def jsonld_compact(triples: list[ox.Triple]) -> bytes:
+def jsonld_compact(triples: list[ox.Triple], prefixes: dict[str, str] | None = None) -> bytes:
     """JSON-LD with an ``@context`` of the prefixes used, compact IRIs, and ``@type`` for rdf:type."""
-    context = used_prefixes(triples)
+    context = prefixes if prefixes is not None else used_prefixes(triples)
     nodes = json.loads(ox.serialize(triples, format=ox.RdfFormat.JSON_LD))
     rdf_type = PREFIXES["rdf"] + "type"
+    shortened: dict[str, str] = {}  # each IRI once: qname tries every prefix
 
     def short(iri: str) -> str:
-        compact = qname(iri)
-        return compact if not compact.startswith("<") and compact.split(":")[0] in context else iri
+        if iri not in shortened:
+            compact = qname(iri)
+            shortened[iri] = compact if not compact.startswith("<") and compact.split(":")[0] in context else iri
+        return shortened[iri]
 
     def value(v: dict) -> dict:
         if "@id" in v:

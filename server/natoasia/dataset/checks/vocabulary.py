@@ -45,13 +45,18 @@ def line_of(path: Path, iri: str) -> int | None:
 def closed_namespace_findings(sources: Sources) -> list[Finding]:
     """Every IRI in a closed vocabulary's namespace must be one of its terms."""
     lookup = _closed_lookup()
+    unknown: dict[URIRef, bool] = {}  # each IRI judged once: a closed namespace's lookup is slow
     findings = []
     for kind, files in sources.files.items():
         for path, graph in files.items():
             seen = set()
             for triple in graph:
                 for term in triple:
-                    if isinstance(term, URIRef) and term not in seen and _unknown_closed_term(str(term), lookup):
+                    if term in seen or not isinstance(term, URIRef):
+                        continue
+                    if term not in unknown:
+                        unknown[term] = _unknown_closed_term(str(term), lookup)
+                    if unknown[term]:
                         seen.add(term)
                         findings.append(Finding(
                             check="closed-namespace", file=sources.relative(path), line=line_of(path, str(term)),
@@ -64,9 +69,9 @@ def declared_terms(ontology: Graph) -> set[str]:
     return {str(s) for s in ontology.subjects(RDF.type, None) if str(s).startswith(ONTOLOGY_NS)}
 
 
-def undeclared_term_findings(sources: Sources) -> list[Finding]:
-    """Every ``nat:`` term used anywhere must be declared in ``ontology/``."""
-    declared = declared_terms(sources.union("ontology"))
+def undeclared_term_findings(sources: Sources, ontology: Graph | None = None) -> list[Finding]:
+    """Every ``nat:`` term used anywhere must be declared in ``ontology/`` (``ontology``: their union, if at hand)."""
+    declared = declared_terms(ontology if ontology is not None else sources.union("ontology"))
     findings = []
     for kind, files in sources.files.items():
         for path, graph in files.items():
@@ -79,10 +84,15 @@ def undeclared_term_findings(sources: Sources) -> list[Finding]:
     return findings
 
 
-def dangling_reference_findings(sources: Sources) -> list[Finding]:
-    """Every instance IRI used as an object must be described (typed) somewhere."""
-    union = sources.union("ontology", "graph", "background")
-    typed = {str(s) for s in union.subjects(RDF.type, None)}
+def dangling_reference_findings(sources: Sources, graphs: dict[str, Graph] | None = None) -> list[Finding]:
+    """Every instance IRI used as an object must be described (typed) somewhere.
+
+    ``graphs`` is the union of each kind of source where the caller has it; the typed subjects are
+    gathered from each, never from a union of all three.
+    """
+    kinds = ("ontology", "graph", "background")
+    parts = [graphs[kind] for kind in kinds] if graphs else [sources.union(*kinds)]
+    typed = {str(s) for part in parts for s in part.subjects(RDF.type, None)}
     findings = []
     for path, graph in {**sources.files["graph"], **sources.files["background"]}.items():
         for iri in sorted({str(o) for o in graph.objects() if isinstance(o, URIRef) and str(o).startswith(ID_NS)} - typed):
