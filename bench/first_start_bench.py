@@ -49,7 +49,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.harness import free_port, say, stop  # noqa: E402
+from bench.harness import free_port, say, stop, wait_for  # noqa: E402
 
 SOURCES = ("ontology", "graph", "background", "shapes", "queries")
 #: The starts of one round, in order: name, whether the build is removed first, extra environment.
@@ -73,20 +73,9 @@ def article() -> str | None:
 
 def first_answer(url: str, query: bytes, process: subprocess.Popen, seconds: float) -> bool:
     """POST ``query`` to ``url`` until it answers 200, ``process`` exits or ``seconds`` pass."""
-    deadline = time.monotonic() + seconds
     request = urllib.request.Request(url, data=query, headers={"Content-Type": "application/sparql-query",
                                                                "Accept": "text/csv"})
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            return False
-        try:
-            with urllib.request.urlopen(request, timeout=max(1.0, deadline - time.monotonic())) as response:
-                response.read()
-                if response.status == 200:
-                    return True
-        except OSError:
-            time.sleep(0.01)
-    return False
+    return wait_for(request, process, seconds)
 
 
 def _children_cpu() -> float:

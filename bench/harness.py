@@ -38,8 +38,8 @@ def wait_up(url: str, seconds: float = 60) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
-def wait_for(url: str, process: subprocess.Popen, seconds: float) -> bool:
-    """Poll ``url`` until it answers 200 or ``seconds`` pass or ``process`` exits."""
+def wait_for(url, process: subprocess.Popen, seconds: float) -> bool:
+    """Poll ``url`` (a URL, or a ``urllib.request.Request``, e.g. a POST) until it answers 200 or ``seconds`` pass or ``process`` exits."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
